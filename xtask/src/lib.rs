@@ -1,0 +1,13 @@
+//! The baseten-api maintainers' tool: every transformation of the OpenAPI spec.
+//!
+//! Data flows through [`pipeline`]'s stages in order (import → merge → overlay → validate →
+//! derive); [`commands`] are the `cargo xtask` entry points over them.
+
+pub mod commands;
+pub mod document;
+pub mod fetch;
+pub mod fsutil;
+pub mod layout;
+pub mod manifest;
+pub mod operation_names;
+pub mod pipeline;

@@ -1,0 +1,273 @@
+//! Stage 1: a Baseten docs page → one source document under `openapi/sources/`.
+//!
+//! A docs page (Markdown, as served at `<page>.md`) embeds its operation's OpenAPI document in a
+//! fenced block whose info string is ```` ```yaml <method> <path> ````. Pages may carry other
+//! fenced blocks first (response examples), so the block is chosen by its content: the one
+//! whose top-level `openapi:` key makes it an OpenAPI document. The block is kept byte for byte.
+
+use crate::document;
+use anyhow::{Result, bail};
+use serde_json::Value;
+
+/// The OpenAPI block of a docs page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractedSpec {
+    /// The block's text exactly as on the page.
+    pub text: String,
+    /// 1-based line of the page where the block's text starts (for error messages).
+    pub first_line: usize,
+    /// `post /v1/…` from the fence's info string, when the page gives it.
+    pub operation: Option<(String, String)>,
+    /// The page's own URL when the page states it (`# Source: https://…`).
+    pub source_url: Option<String>,
+}
+
+/// One fenced code block of a Markdown page.
+struct Fence<'a> {
+    info: &'a str,
+    text: &'a str,
+    first_line: usize,
+}
+
+/// Finds the fenced code blocks of a Markdown page (CommonMark fences: three or more backticks
+/// or tildes, indented at most three spaces, closed by a fence of the same character at least
+/// as long). An unclosed fence runs to the end of the page, as in CommonMark.
+fn fences(page: &str) -> Vec<Fence<'_>> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    let mut lines = Vec::new();
+    for line in page.split_inclusive('\n') {
+        lines.push((offset, line));
+        offset += line.len();
+    }
+    let mut i = 0;
+    while i < lines.len() {
+        let (_, line) = lines[i];
+        let Some((marker, len, info)) = opening_fence(line) else {
+            i += 1;
+            continue;
+        };
+        let start = lines.get(i + 1).map_or(page.len(), |(o, _)| *o);
+        let mut end = page.len();
+        let mut j = i + 1;
+        while j < lines.len() {
+            if closes_fence(lines[j].1, marker, len) {
+                end = lines[j].0;
+                break;
+            }
+            j += 1;
+        }
+        found.push(Fence {
+            info,
+            text: &page[start..end],
+            first_line: i + 2,
+        });
+        i = j + 1;
+    }
+    found
+}
+
+fn fence_indent(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start_matches(' ');
+    (line.len() - trimmed.len() <= 3).then_some(trimmed)
+}
+
+fn opening_fence(line: &str) -> Option<(char, usize, &str)> {
+    let rest = fence_indent(line)?;
+    let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = rest.chars().take_while(|c| *c == marker).count();
+    if len < 3 {
+        return None;
+    }
+    let info = rest[len..].trim();
+    // A backtick fence's info string may not contain backticks (CommonMark 4.5).
+    if marker == '`' && info.contains('`') {
+        return None;
+    }
+    Some((marker, len, info))
+}
+
+fn closes_fence(line: &str, marker: char, len: usize) -> bool {
+    let Some(rest) = fence_indent(line) else {
+        return false;
+    };
+    let count = rest.chars().take_while(|c| *c == marker).count();
+    count >= len && rest[count..].trim().is_empty()
+}
+
+/// Does this block hold an OpenAPI document (a top-level `openapi` key)?
+fn is_openapi_block(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.starts_with("openapi:")
+            || line.starts_with("\"openapi\":")
+            || line.trim_start().starts_with("{\"openapi\"")
+    }) || text.trim_start().starts_with('{') && text.contains("\"openapi\"")
+}
+
+/// Extracts the OpenAPI block of a docs page. `page_name` names the page in errors.
+pub fn extract(page: &str, page_name: &str) -> Result<ExtractedSpec> {
+    let blocks: Vec<Fence> = fences(page)
+        .into_iter()
+        .filter(|f| is_openapi_block(f.text))
+        .collect();
+    let block = match blocks.as_slice() {
+        [] => bail!(
+            "{page_name}: no OpenAPI block found (expected a fenced ```yaml block whose document \
+             has a top-level `openapi:` key)"
+        ),
+        [one] => one,
+        [first, second, ..] => bail!(
+            "{page_name}: {} OpenAPI blocks found (at lines {} and {}); a docs page describes one \
+             operation",
+            blocks.len(),
+            first.first_line,
+            second.first_line
+        ),
+    };
+    // Parse now so that a broken page is reported with the page's own line numbers.
+    let origin = format!("{page_name} (OpenAPI block)");
+    let parsed = document::parse_yaml(block.text, &origin, block.first_line - 1)?;
+    if !parsed.get("openapi").is_some_and(Value::is_string) {
+        bail!("{origin}: `openapi` must be a version string such as \"3.1.0\"");
+    }
+    let mut words = block.info.split_whitespace().skip(1);
+    let operation = match (words.next(), words.next()) {
+        (Some(method), Some(path)) if path.starts_with('/') => {
+            Some((method.to_ascii_lowercase(), path.to_string()))
+        }
+        _ => None,
+    };
+    Ok(ExtractedSpec {
+        text: block.text.to_string(),
+        first_line: block.first_line,
+        operation,
+        source_url: source_url(page),
+    })
+}
+
+/// The `# Source: <url>` line that Baseten's `.md` pages may start with.
+fn source_url(page: &str) -> Option<String> {
+    page.lines().take(5).find_map(|line| {
+        let url = line.trim().strip_prefix("# Source:")?.trim();
+        (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_string())
+    })
+}
+
+/// The operations (method, path) a document defines, in document order.
+pub fn operations(doc: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in crate::pipeline::HTTP_METHODS {
+                if item.get(method).is_some() {
+                    found.push((method.to_string(), path.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// What `cargo xtask import` did.
+#[derive(Debug)]
+pub struct Imported {
+    pub file: String,
+    pub operation: String,
+    /// Whether the source file's bytes changed.
+    pub changed: bool,
+}
+
+/// Where a page comes from: a local file or an HTTP(S) URL.
+pub fn is_url(input: &str) -> bool {
+    input.starts_with("http://") || input.starts_with("https://")
+}
+
+/// Reads a page from a file or fetches it from a URL.
+pub fn read_page(input: &str) -> Result<String> {
+    if is_url(input) {
+        crate::fetch::get_text(input)
+    } else {
+        std::fs::read_to_string(input).map_err(|e| anyhow::anyhow!("cannot read {input}: {e}"))
+    }
+}
+
+/// Imports one docs page into `openapi/sources/` and records it in the manifest.
+///
+/// `known_url` records the page's `.md` URL when the page was saved to a file first (a URL
+/// given as `input`, or stated by the page itself, is recorded without it).
+pub fn import(
+    layout: &crate::layout::Layout,
+    input: &str,
+    known_url: Option<&str>,
+) -> Result<Imported> {
+    let page = read_page(input)?;
+    import_page(layout, input, &page, known_url)
+}
+
+/// Imports a page already read; `input` is its file path or URL.
+pub fn import_page(
+    layout: &crate::layout::Layout,
+    input: &str,
+    page: &str,
+    known_url: Option<&str>,
+) -> Result<Imported> {
+    use crate::manifest::{Manifest, SourceEntry, sha256_hex};
+    use crate::operation_names;
+
+    let spec = extract(page, input)?;
+    let parsed = document::parse_yaml(&spec.text, input, spec.first_line - 1)?;
+    let defined = operations(&parsed);
+    let (method, path) = match (&spec.operation, defined.as_slice()) {
+        (Some(op), _) if defined.contains(op) => op.clone(),
+        (Some((m, p)), _) => bail!(
+            "{input}: the page's OpenAPI block is labelled `{m} {p}` but its document does not \
+             define that operation"
+        ),
+        (None, [only]) => only.clone(),
+        (None, _) => bail!(
+            "{input}: cannot tell which operation the page documents (its fence names none and \
+             its document defines {})",
+            defined.len()
+        ),
+    };
+    let operation = format!("{method} {path}");
+
+    let manifest_path = layout.manifest();
+    let mut manifest = Manifest::load(&manifest_path)?;
+    let file = match manifest.sources.iter().find(|e| e.operation == operation) {
+        Some(existing) => existing.file.clone(),
+        None => {
+            let overlay = if layout.overlay().exists() {
+                document::read(&layout.overlay())?
+            } else {
+                Value::Null
+            };
+            let name = operation_names::overlay_operation_id(&overlay, &method, &path)
+                .unwrap_or_else(|| operation_names::derived_name(&method, &path));
+            format!("{name}.yaml")
+        }
+    };
+    let target = layout.sources_dir().join(&file);
+    let changed = std::fs::read(&target).ok().as_deref() != Some(spec.text.as_bytes());
+    let url = if is_url(input) {
+        Some(input.to_string())
+    } else {
+        known_url.map(str::to_string).or(spec.source_url.clone())
+    };
+    let entry = SourceEntry {
+        file: file.clone(),
+        operation: operation.clone(),
+        imported_from: (!is_url(input)).then(|| input.to_string()),
+        url,
+        sha256: sha256_hex(spec.text.as_bytes()),
+    };
+    manifest.upsert(entry)?;
+    std::fs::create_dir_all(layout.sources_dir())?;
+    crate::fsutil::write_atomically(&target, spec.text.as_bytes())?;
+    crate::fsutil::write_atomically(&manifest_path, manifest.render()?.as_bytes())?;
+    Ok(Imported {
+        file,
+        operation,
+        changed,
+    })
+}
