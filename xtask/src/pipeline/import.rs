@@ -95,13 +95,16 @@ fn closes_fence(line: &str, marker: char, len: usize) -> bool {
     count >= len && rest[count..].trim().is_empty()
 }
 
-/// Does this block hold an OpenAPI document (a top-level `openapi` key)?
+/// Does this block hold an OpenAPI document? YAML: a top-level `openapi:` line (decided on the
+/// text, so that a broken document is still found and reported with its line). JSON: a mapping
+/// with `openapi` and `paths` (a response example may well mention "openapi").
 fn is_openapi_block(text: &str) -> bool {
-    text.lines().any(|line| {
-        line.starts_with("openapi:")
-            || line.starts_with("\"openapi\":")
-            || line.trim_start().starts_with("{\"openapi\"")
-    }) || text.trim_start().starts_with('{') && text.contains("\"openapi\"")
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str::<Value>(text).is_ok_and(|doc| {
+            doc.get("openapi").is_some_and(Value::is_string) && doc.get("paths").is_some()
+        });
+    }
+    text.lines().any(|line| line.starts_with("openapi:"))
 }
 
 /// Extracts the OpenAPI block of a docs page. `page_name` names the page in errors.

@@ -1,0 +1,53 @@
+//! Shared helpers for the xtask tests.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use xtask::layout::Layout;
+
+/// The real project's `openapi/` folder.
+pub fn project_openapi() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi")
+}
+
+/// A temporary project holding a copy of the real `openapi/` folder.
+pub struct TempProject {
+    pub dir: tempfile::TempDir,
+    pub layout: Layout,
+}
+
+impl TempProject {
+    pub fn copy_of_project() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&project_openapi(), &dir.path().join("openapi"));
+        let layout = Layout::new(dir.path());
+        Self { dir, layout }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Parses YAML written inline in a test.
+pub fn yaml(text: &str) -> Value {
+    xtask::document::parse_yaml(text, "test", 0).unwrap()
+}
+
+/// The text of an error chain, as the CLI prints it.
+pub fn message(err: anyhow::Error) -> String {
+    format!("{err:#}")
+}

@@ -1,0 +1,197 @@
+//! Stage 2: the merge rules.
+
+mod common;
+
+use common::{message, yaml};
+use xtask::pipeline::merge::{Source, merge};
+
+fn source(name: &str, text: &str) -> Source {
+    Source {
+        name: name.into(),
+        doc: yaml(text),
+    }
+}
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: T, version: 1.0.0}\nservers: [{url: 'https://api.baseten.co'}]\nsecurity: [{ApiKeyAuth: []}]\n";
+
+fn doc(paths: &str, schemas: &str) -> String {
+    format!(
+        "{HEAD}paths:\n{paths}components:\n  securitySchemes:\n    ApiKeyAuth: {{type: apiKey, in: header, name: Authorization}}\n  schemas:\n{schemas}"
+    )
+}
+
+const OP_A: &str = "  /a:\n    post:\n      responses: {'200': {description: ''}}\n";
+const OP_B: &str = "  /b:\n    get:\n      responses: {'200': {description: ''}}\n";
+const NARROW: &str = "    Thing:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n";
+const WIDE: &str = "    Thing:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n        labels: {anyOf: [{type: object}, {type: 'null'}], default: null}\n";
+
+#[test]
+fn paths_are_united_and_identical_components_kept_once() {
+    let merged = merge(&[
+        source("a.yaml", &doc(OP_A, NARROW)),
+        source("b.yaml", &doc(OP_B, NARROW)),
+    ])
+    .unwrap();
+    let paths: Vec<&String> = merged.doc["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(paths, ["/a", "/b"]);
+    assert_eq!(
+        merged.doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(merged.notes.is_empty());
+}
+
+#[test]
+fn a_superset_adding_only_optional_properties_wins_and_is_reported() {
+    for order in [["a.yaml", "b.yaml"], ["b.yaml", "a.yaml"]] {
+        let sources: Vec<Source> = order
+            .iter()
+            .map(|name| {
+                if *name == "a.yaml" {
+                    source(name, &doc(OP_A, NARROW))
+                } else {
+                    source(name, &doc(OP_B, WIDE))
+                }
+            })
+            .collect();
+        let merged = merge(&sources).unwrap();
+        let thing = &merged.doc["components"]["schemas"]["Thing"];
+        assert!(
+            thing["properties"].get("labels").is_some(),
+            "the superset is kept ({order:?})"
+        );
+        assert_eq!(
+            merged.notes,
+            [
+                "/components/schemas/Thing: b.yaml adds optional `/components/schemas/Thing/properties/labels` (absent from a.yaml); kept b.yaml's version"
+            ]
+        );
+    }
+}
+
+#[test]
+fn a_new_required_property_is_a_conflict() {
+    let wide_required = WIDE.replace("required: [id]", "required: [id, labels]");
+    let err = merge(&[
+        source("a.yaml", &doc(OP_A, NARROW)),
+        source("b.yaml", &doc(OP_B, &wide_required)),
+    ])
+    .unwrap_err();
+    let text = message(err);
+    assert_eq!(
+        text,
+        "component `schemas/Thing` differs between a.yaml and b.yaml (first difference at \
+         /components/schemas/Thing/required/1); only a superset that adds optional properties can be merged"
+    );
+}
+
+#[test]
+fn an_incompatible_component_names_both_files_and_the_first_difference() {
+    let retyped = NARROW.replace("id: {type: string}", "id: {type: integer}");
+    let text = message(
+        merge(&[
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &doc(OP_B, &retyped)),
+        ])
+        .unwrap_err(),
+    );
+    assert_eq!(
+        text,
+        "component `schemas/Thing` differs between a.yaml and b.yaml (first difference at \
+         /components/schemas/Thing/properties/id/type); only a superset that adds optional properties can be merged"
+    );
+}
+
+#[test]
+fn the_same_operation_in_two_sources_is_an_error_naming_both() {
+    let text = message(
+        merge(&[
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &doc(OP_A, NARROW)),
+        ])
+        .unwrap_err(),
+    );
+    assert_eq!(
+        text,
+        "`POST /a` is defined by both a.yaml and b.yaml; each operation must come from one source"
+    );
+}
+
+#[test]
+fn info_servers_and_security_schemes_must_agree() {
+    let other_version = doc(OP_B, NARROW).replace("version: 1.0.0", "version: 1.1.0");
+    let text = message(
+        merge(&[
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &other_version),
+        ])
+        .unwrap_err(),
+    );
+    assert_eq!(
+        text,
+        "`info` differs between a.yaml and b.yaml (first difference at /info/version); all sources must agree on it"
+    );
+
+    let other_server =
+        doc(OP_B, NARROW).replace("https://api.baseten.co", "https://staging.baseten.co");
+    let text = message(
+        merge(&[
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &other_server),
+        ])
+        .unwrap_err(),
+    );
+    assert!(
+        text.starts_with(
+            "`servers` differs between a.yaml and b.yaml (first difference at /servers/0/url)"
+        ),
+        "{text}"
+    );
+
+    let bearer = doc(OP_B, NARROW).replace(
+        "type: apiKey, in: header, name: Authorization",
+        "type: http, scheme: bearer",
+    );
+    let text = message(
+        merge(&[
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &bearer),
+        ])
+        .unwrap_err(),
+    );
+    assert!(
+        text.starts_with(
+            "component `securitySchemes/ApiKeyAuth` differs between a.yaml and b.yaml"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_path_item_shared_by_two_sources_merges_its_methods() {
+    let get_a = "  /a:\n    get:\n      responses: {'200': {description: ''}}\n";
+    let merged = merge(&[
+        source("a.yaml", &doc(OP_A, NARROW)),
+        source("b.yaml", &doc(get_a, NARROW)),
+    ])
+    .unwrap();
+    let item = merged.doc["paths"]["/a"].as_object().unwrap();
+    assert!(item.contains_key("get") && item.contains_key("post"));
+}
+
+#[test]
+fn the_seed_documents_merge_with_the_labels_superset() {
+    let project = common::TempProject::copy_of_project();
+    let sources = xtask::pipeline::load_sources(&project.layout).unwrap();
+    let merged = merge(&sources).unwrap();
+    assert_eq!(merged.doc["paths"].as_object().unwrap().len(), 4);
+    assert_eq!(
+        merged.notes,
+        [
+            "/components/schemas/DeploymentV1: promote_development_to_production.yaml adds optional `/components/schemas/DeploymentV1/properties/labels` (absent from promote_model_to_environment.yaml); kept promote_development_to_production.yaml's version"
+        ]
+    );
+}
