@@ -389,22 +389,21 @@ fn convert_schema(schema: &mut Map<String, Value>, pointer: &str, notes: &mut Ve
         schema.insert("allOf".into(), json!([{ "$ref": target }]));
     }
 
-    if let Some(Value::Array(examples)) = schema.shift_remove("examples") {
-        if !schema.contains_key("example") {
-            if let Some(first) = examples.into_iter().next() {
-                schema.insert("example".into(), first);
-            }
-        }
+    if let Some(Value::Array(examples)) = schema.shift_remove("examples")
+        && !schema.contains_key("example")
+        && let Some(first) = examples.into_iter().next()
+    {
+        schema.insert("example".into(), first);
     }
 
     if let Some(value) = schema.shift_remove("const") {
         if schema.get("default") == Some(&value) {
             schema.shift_remove("default");
         }
-        if !schema.contains_key("type") {
-            if let Some(kind) = json_type(&value) {
-                schema.insert("type".into(), Value::String(kind.into()));
-            }
+        if !schema.contains_key("type")
+            && let Some(kind) = json_type(&value)
+        {
+            schema.insert("type".into(), Value::String(kind.into()));
         }
         schema.insert("enum".into(), Value::Array(vec![value]));
     }

@@ -47,6 +47,13 @@ const COMPONENT_SECTIONS: &[&str] = &[
     "pathItems",
 ];
 
+/// A keyed value and the source it was taken from (a path item's method, a component).
+struct Owned {
+    key: String,
+    value: Value,
+    source: String,
+}
+
 /// Where a value came from, for messages.
 struct Origin<'a> {
     name: &'a str,
@@ -55,9 +62,9 @@ struct Origin<'a> {
 
 /// Merges the sources (already in a deterministic order, e.g. sorted by file name).
 pub fn merge(sources: &[Source]) -> Result<Merged> {
-    let Some(first) = sources.first() else {
+    if sources.is_empty() {
         bail!("no source documents to merge")
-    };
+    }
     for source in sources {
         if !source.doc.is_object() {
             bail!(
@@ -140,7 +147,6 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
             }
         }
     }
-    let _ = first;
     Ok(Merged {
         doc: Value::Object(top),
         notes,
@@ -155,9 +161,9 @@ fn owner_of<'a>(sources: &'a [Source], pointer: &str, value: &Value) -> &'a str 
         .map_or("an earlier source", |s| s.name.as_str())
 }
 
+/// Collects `path → its keys (methods, parameters, …) with the source each came from`.
 fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
-    // path → (key → (value, source name))
-    let mut paths: Vec<(String, Vec<(String, Value, String)>)> = Vec::new();
+    let mut paths: Vec<(String, Vec<Owned>)> = Vec::new();
     for source in sources {
         let Some(items) = source.doc.get("paths").and_then(Value::as_object) else {
             continue;
@@ -180,27 +186,30 @@ fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
             let merged = &mut paths[index].1;
             for (key, value) in item {
                 let pointer = child_pointer(&child_pointer("/paths", path), key);
-                match merged.iter().find(|(k, _, _)| k == key) {
-                    None => merged.push((key.clone(), value.clone(), source.name.clone())),
-                    Some((_, _, owner))
-                        if crate::pipeline::HTTP_METHODS.contains(&key.as_str()) =>
-                    {
-                        bail!(
-                            "`{} {path}` is defined by both {owner} and {}; each operation must come \
-                         from one source",
-                            key.to_uppercase(),
-                            source.name
-                        )
-                    }
-                    Some((_, existing, _)) if existing == value => {}
-                    Some((_, existing, owner)) => {
-                        let at = first_difference(existing, value, &pointer);
-                        bail!(
-                            "path item `{path}` differs between {owner} and {} (first difference \
-                             at {at})",
-                            source.name
-                        )
-                    }
+                let Some(seen) = merged.iter().find(|e| &e.key == key) else {
+                    merged.push(Owned {
+                        key: key.clone(),
+                        value: value.clone(),
+                        source: source.name.clone(),
+                    });
+                    continue;
+                };
+                if crate::pipeline::HTTP_METHODS.contains(&key.as_str()) {
+                    bail!(
+                        "`{} {path}` is defined by both {} and {}; each operation must come from \
+                         one source",
+                        key.to_uppercase(),
+                        seen.source,
+                        source.name
+                    );
+                }
+                if &seen.value != value {
+                    let at = first_difference(&seen.value, value, &pointer);
+                    bail!(
+                        "path item `{path}` differs between {} and {} (first difference at {at})",
+                        seen.source,
+                        source.name
+                    );
                 }
             }
         }
@@ -209,7 +218,7 @@ fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
     Ok(paths
         .into_iter()
         .map(|(path, keys)| {
-            let item: Map<String, Value> = keys.into_iter().map(|(k, v, _)| (k, v)).collect();
+            let item: Map<String, Value> = keys.into_iter().map(|e| (e.key, e.value)).collect();
             (path, Value::Object(item))
         })
         .collect())
@@ -227,68 +236,57 @@ fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<S
     }
     let mut out = Map::new();
     for section in &sections {
-        // name → (value, owning source)
-        let mut merged: Vec<(String, Value, String)> = Vec::new();
+        let mut merged: Vec<Owned> = Vec::new();
         for source in sources {
             let Some(entries) = source.doc.pointer(&format!("/components/{section}")) else {
                 continue;
             };
             let Some(entries) = entries.as_object() else {
-                // x-… extensions at component level may be any value: identical-or-error.
-                merged.push((String::new(), entries.clone(), source.name.clone()));
-                continue;
+                bail!("{}: /components/{section} must be a mapping", source.name);
             };
             for (name, value) in entries {
                 let pointer = format!("/components/{section}/{}", escape_pointer_token(name));
-                match merged.iter_mut().find(|(n, _, _)| n == name) {
-                    None => merged.push((name.clone(), value.clone(), source.name.clone())),
-                    Some((_, existing, owner)) => {
-                        if existing == value {
-                            continue;
-                        }
-                        let allow_superset = section != "securitySchemes";
-                        if let Some(added) = allow_superset
-                            .then(|| superset_additions(existing, value, &pointer))
-                            .flatten()
-                        {
-                            notes.push(widen_note(&pointer, &source.name, owner, &added));
-                            *existing = value.clone();
-                            *owner = source.name.clone();
-                        } else if let Some(added) = allow_superset
-                            .then(|| superset_additions(value, existing, &pointer))
-                            .flatten()
-                        {
-                            notes.push(widen_note(&pointer, owner, &source.name, &added));
-                        } else {
-                            let at = first_difference(existing, value, &pointer);
-                            bail!(
-                                "component `{section}/{name}` differs between {owner} and {} \
-                                 (first difference at {at}); only a superset that adds optional \
-                                 properties can be merged",
-                                source.name
-                            );
-                        }
-                    }
+                let Some(seen) = merged.iter_mut().find(|e| &e.key == name) else {
+                    merged.push(Owned {
+                        key: name.clone(),
+                        value: value.clone(),
+                        source: source.name.clone(),
+                    });
+                    continue;
+                };
+                if &seen.value == value {
+                    continue;
+                }
+                // Security schemes must agree exactly: a wider one is still a different one.
+                let widenable = section != "securitySchemes";
+                if let Some(added) = widenable
+                    .then(|| superset_additions(&seen.value, value, &pointer))
+                    .flatten()
+                {
+                    notes.push(widen_note(&pointer, &source.name, &seen.source, &added));
+                    seen.value = value.clone();
+                    seen.source = source.name.clone();
+                } else if let Some(added) = widenable
+                    .then(|| superset_additions(value, &seen.value, &pointer))
+                    .flatten()
+                {
+                    notes.push(widen_note(&pointer, &seen.source, &source.name, &added));
+                } else {
+                    let at = first_difference(&seen.value, value, &pointer);
+                    bail!(
+                        "component `{section}/{name}` differs between {} and {} (first difference \
+                         at {at}); only a superset that adds optional properties can be merged",
+                        seen.source,
+                        source.name
+                    );
                 }
             }
         }
         if merged.is_empty() {
             continue;
         }
-        if merged.iter().any(|(n, _, _)| n.is_empty()) {
-            // A non-mapping section (extension): all copies must be equal.
-            let (_, first, owner) = &merged[0];
-            if let Some((_, other, name)) = merged.iter().find(|(_, v, _)| v != first) {
-                let at = first_difference(first, other, &format!("/components/{section}"));
-                bail!(
-                    "`components/{section}` differs between {owner} and {name} (first difference at {at})"
-                );
-            }
-            out.insert(section.clone(), first.clone());
-            continue;
-        }
-        merged.sort_by(|a, b| a.0.cmp(&b.0));
-        let entries: Map<String, Value> = merged.into_iter().map(|(n, v, _)| (n, v)).collect();
+        merged.sort_by(|a, b| a.key.cmp(&b.key));
+        let entries: Map<String, Value> = merged.into_iter().map(|e| (e.key, e.value)).collect();
         out.insert(section.clone(), Value::Object(entries));
     }
     Ok(out)

@@ -125,12 +125,12 @@ fn check_operations(doc: &Value, problems: &mut Vec<String>) {
                     "{op_ptr}: path parameter `{name}` of {label} does not appear in the path"
                 ));
             }
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                if let Some(other) = ids.insert(id.to_string(), label.clone()) {
-                    problems.push(format!(
-                        "{op_ptr}/operationId: `{id}` is used by both {other} and {label}"
-                    ));
-                }
+            if let Some(id) = op.get("operationId").and_then(Value::as_str)
+                && let Some(other) = ids.insert(id.to_string(), label.clone())
+            {
+                problems.push(format!(
+                    "{op_ptr}/operationId: `{id}` is used by both {other} and {label}"
+                ));
             }
             if op
                 .get("responses")
