@@ -8,6 +8,7 @@ pub mod document;
 pub mod fetch;
 pub mod fsutil;
 pub mod layout;
+pub mod locate;
 pub mod manifest;
 pub mod operation_names;
 pub mod pipeline;

@@ -2,14 +2,11 @@
 
 mod common;
 
-use common::{message, yaml};
+use common::message;
 use xtask::pipeline::merge::{Source, merge};
 
 fn source(name: &str, text: &str) -> Source {
-    Source {
-        name: name.into(),
-        doc: yaml(text),
-    }
+    Source::parse(name, text).unwrap()
 }
 
 const HEAD: &str = "openapi: 3.1.0\ninfo: {title: T, version: 1.0.0}\nservers: [{url: 'https://api.baseten.co'}]\nsecurity: [{ApiKeyAuth: []}]\n";
@@ -83,7 +80,7 @@ fn a_new_required_property_is_a_conflict() {
     let text = message(err);
     assert_eq!(
         text,
-        "component `schemas/Thing` differs between a.yaml and b.yaml (first difference at \
+        "component `schemas/Thing` differs between a.yaml:15 and b.yaml:15 (first difference at \
          /components/schemas/Thing/required/1); only a superset that adds optional properties can be merged"
     );
 }
@@ -100,7 +97,7 @@ fn an_incompatible_component_names_both_files_and_the_first_difference() {
     );
     assert_eq!(
         text,
-        "component `schemas/Thing` differs between a.yaml and b.yaml (first difference at \
+        "component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
          /components/schemas/Thing/properties/id/type); only a superset that adds optional properties can be merged"
     );
 }
@@ -116,7 +113,7 @@ fn the_same_operation_in_two_sources_is_an_error_naming_both() {
     );
     assert_eq!(
         text,
-        "`POST /a` is defined by both a.yaml and b.yaml; each operation must come from one source"
+        "`POST /a` is defined by both a.yaml:7 and b.yaml:7; each operation must come from one source"
     );
 }
 
@@ -132,7 +129,7 @@ fn info_servers_and_security_schemes_must_agree() {
     );
     assert_eq!(
         text,
-        "`info` differs between a.yaml and b.yaml (first difference at /info/version); all sources must agree on it"
+        "`info` differs between a.yaml:2 and b.yaml:2 (first difference at /info/version); all sources must agree on it"
     );
 
     let other_server =
@@ -146,7 +143,7 @@ fn info_servers_and_security_schemes_must_agree() {
     );
     assert!(
         text.starts_with(
-            "`servers` differs between a.yaml and b.yaml (first difference at /servers/0/url)"
+            "`servers` differs between a.yaml:3 and b.yaml:3 (first difference at /servers/0/url)"
         ),
         "{text}"
     );
@@ -164,7 +161,7 @@ fn info_servers_and_security_schemes_must_agree() {
     );
     assert!(
         text.starts_with(
-            "component `securitySchemes/ApiKeyAuth` differs between a.yaml and b.yaml"
+            "component `securitySchemes/ApiKeyAuth` differs between a.yaml:11 and b.yaml:11"
         ),
         "{text}"
     );
@@ -191,7 +188,7 @@ fn the_seed_documents_merge_with_the_labels_superset() {
     assert_eq!(
         merged.notes,
         [
-            "/components/schemas/DeploymentV1: promote_development_to_production.yaml adds optional `/components/schemas/DeploymentV1/properties/labels` (absent from promote_model_to_environment.yaml); kept promote_development_to_production.yaml's version"
+            "/components/schemas/DeploymentV1: openapi/sources/promote_development_to_production.yaml adds optional `/components/schemas/DeploymentV1/properties/labels` (absent from openapi/sources/promote_model_to_environment.yaml); kept openapi/sources/promote_development_to_production.yaml's version"
         ]
     );
 }

@@ -12,14 +12,36 @@
 //! the order Baseten wrote them.
 
 use crate::document::{child_pointer, escape_pointer_token};
+use crate::locate::LineIndex;
 use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
 /// A parsed source document and the name it is reported under (its file name).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Source {
     pub name: String,
     pub doc: Value,
+    /// Where each node is in the file, so conflicts can name `file:line`.
+    pub lines: LineIndex,
+}
+
+impl Source {
+    /// Parses a source file's text; `name` is how messages refer to it.
+    pub fn parse(name: &str, text: &str) -> Result<Self> {
+        Ok(Self {
+            name: name.to_string(),
+            doc: crate::document::parse_yaml(text, name, 0)?,
+            lines: LineIndex::new(text),
+        })
+    }
+
+    /// `file:line` of the node at `pointer` (or its nearest ancestor in the file).
+    pub fn at(&self, pointer: &str) -> String {
+        match self.lines.line_of(pointer) {
+            Some(line) => format!("{}:{line}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// The merged document and what the merge noticed on the way.
@@ -47,17 +69,12 @@ const COMPONENT_SECTIONS: &[&str] = &[
     "pathItems",
 ];
 
-/// A keyed value and the source it was taken from (a path item's method, a component).
+/// A keyed value and the index of the source it was taken from (a path item's method, a
+/// component).
 struct Owned {
     key: String,
     value: Value,
-    source: String,
-}
-
-/// Where a value came from, for messages.
-struct Origin<'a> {
-    name: &'a str,
-    value: &'a Value,
+    source: usize,
 }
 
 /// Merges the sources (already in a deterministic order, e.g. sorted by file name).
@@ -88,33 +105,27 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     let mut notes = Vec::new();
     let mut top = Map::new();
     for key in MUST_AGREE {
-        let mut agreed: Option<Origin> = None;
+        let mut agreed: Option<(&Source, &Value)> = None;
         for source in sources {
             let Some(value) = source.doc.get(*key) else {
                 continue;
             };
-            match &agreed {
-                None => {
-                    agreed = Some(Origin {
-                        name: &source.name,
-                        value,
-                    })
+            match agreed {
+                None => agreed = Some((source, value)),
+                Some((seen, seen_value)) if seen_value != value => {
+                    let at = first_difference(seen_value, value, &format!("/{key}"));
+                    bail!(
+                        "`{key}` differs between {} and {} (first difference at {at}); all \
+                         sources must agree on it",
+                        seen.at(&at),
+                        source.at(&at)
+                    );
                 }
-                Some(seen) => {
-                    if seen.value != value {
-                        let at = first_difference(seen.value, value, &format!("/{key}"));
-                        bail!(
-                            "`{key}` differs between {} and {} (first difference at {at}); all \
-                             sources must agree on it",
-                            seen.name,
-                            source.name
-                        );
-                    }
-                }
+                Some(_) => {}
             }
         }
-        if let Some(seen) = agreed {
-            top.insert(key.to_string(), seen.value.clone());
+        if let Some((_, value)) = agreed {
+            top.insert(key.to_string(), value.clone());
         }
     }
 
@@ -126,45 +137,41 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     }
 
     // Anything else at the top level (tags, externalDocs, x-…): identical where repeated.
-    for source in sources {
+    let mut others: Vec<Owned> = Vec::new();
+    for (index, source) in sources.iter().enumerate() {
         for (key, value) in source.doc.as_object().into_iter().flatten() {
             if key == "paths" || key == "components" || MUST_AGREE.contains(&key.as_str()) {
                 continue;
             }
-            match top.get(key) {
-                None => {
-                    top.insert(key.clone(), value.clone());
-                }
-                Some(existing) if existing == value => {}
-                Some(existing) => {
-                    let at = first_difference(existing, value, &format!("/{key}"));
-                    let owner = owner_of(sources, &format!("/{key}"), existing);
+            match others.iter().find(|e| &e.key == key) {
+                None => others.push(Owned {
+                    key: key.clone(),
+                    value: value.clone(),
+                    source: index,
+                }),
+                Some(seen) if &seen.value == value => {}
+                Some(seen) => {
+                    let at = first_difference(&seen.value, value, &format!("/{key}"));
                     bail!(
-                        "`{key}` differs between {owner} and {} (first difference at {at})",
-                        source.name
+                        "`{key}` differs between {} and {} (first difference at {at})",
+                        sources[seen.source].at(&at),
+                        source.at(&at)
                     );
                 }
             }
         }
     }
+    top.extend(others.into_iter().map(|e| (e.key, e.value)));
     Ok(Merged {
         doc: Value::Object(top),
         notes,
     })
 }
 
-/// The first source whose value at `pointer` is `value` (for naming the other side of a clash).
-fn owner_of<'a>(sources: &'a [Source], pointer: &str, value: &Value) -> &'a str {
-    sources
-        .iter()
-        .find(|s| s.doc.pointer(pointer) == Some(value))
-        .map_or("an earlier source", |s| s.name.as_str())
-}
-
 /// Collects `path → its keys (methods, parameters, …) with the source each came from`.
 fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
     let mut paths: Vec<(String, Vec<Owned>)> = Vec::new();
-    for source in sources {
+    for (source_index, source) in sources.iter().enumerate() {
         let Some(items) = source.doc.get("paths").and_then(Value::as_object) else {
             continue;
         };
@@ -190,7 +197,7 @@ fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
                     merged.push(Owned {
                         key: key.clone(),
                         value: value.clone(),
-                        source: source.name.clone(),
+                        source: source_index,
                     });
                     continue;
                 };
@@ -199,16 +206,16 @@ fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
                         "`{} {path}` is defined by both {} and {}; each operation must come from \
                          one source",
                         key.to_uppercase(),
-                        seen.source,
-                        source.name
+                        sources[seen.source].at(&pointer),
+                        source.at(&pointer)
                     );
                 }
                 if &seen.value != value {
                     let at = first_difference(&seen.value, value, &pointer);
                     bail!(
                         "path item `{path}` differs between {} and {} (first difference at {at})",
-                        seen.source,
-                        source.name
+                        sources[seen.source].at(&at),
+                        source.at(&at)
                     );
                 }
             }
@@ -237,7 +244,7 @@ fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<S
     let mut out = Map::new();
     for section in &sections {
         let mut merged: Vec<Owned> = Vec::new();
-        for source in sources {
+        for (source_index, source) in sources.iter().enumerate() {
             let Some(entries) = source.doc.pointer(&format!("/components/{section}")) else {
                 continue;
             };
@@ -250,7 +257,7 @@ fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<S
                     merged.push(Owned {
                         key: name.clone(),
                         value: value.clone(),
-                        source: source.name.clone(),
+                        source: source_index,
                     });
                     continue;
                 };
@@ -263,21 +270,31 @@ fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<S
                     .then(|| superset_additions(&seen.value, value, &pointer))
                     .flatten()
                 {
-                    notes.push(widen_note(&pointer, &source.name, &seen.source, &added));
+                    notes.push(widen_note(
+                        &pointer,
+                        &source.name,
+                        &sources[seen.source].name,
+                        &added,
+                    ));
                     seen.value = value.clone();
-                    seen.source = source.name.clone();
+                    seen.source = source_index;
                 } else if let Some(added) = widenable
                     .then(|| superset_additions(value, &seen.value, &pointer))
                     .flatten()
                 {
-                    notes.push(widen_note(&pointer, &seen.source, &source.name, &added));
+                    notes.push(widen_note(
+                        &pointer,
+                        &sources[seen.source].name,
+                        &source.name,
+                        &added,
+                    ));
                 } else {
                     let at = first_difference(&seen.value, value, &pointer);
                     bail!(
                         "component `{section}/{name}` differs between {} and {} (first difference \
                          at {at}); only a superset that adds optional properties can be merged",
-                        seen.source,
-                        source.name
+                        sources[seen.source].at(&at),
+                        source.at(&at)
                     );
                 }
             }

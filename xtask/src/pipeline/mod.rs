@@ -77,10 +77,7 @@ pub fn load_sources(layout: &Layout) -> Result<Vec<merge::Source>> {
             );
         }
         let text = String::from_utf8(bytes).with_context(|| format!("{shown} is not UTF-8"))?;
-        sources.push(merge::Source {
-            name: name.clone(),
-            doc: document::parse_yaml(&text, &shown, 0)?,
-        });
+        sources.push(merge::Source::parse(&shown, &text)?);
     }
     for entry in &manifest.sources {
         if !on_disk.contains(&entry.file) {

@@ -1,0 +1,205 @@
+//! Client configuration: [`ClientBuilder`] and its defaults.
+
+use std::time::Duration;
+
+use crate::client::ClientState;
+use crate::{ApiKey, Client, ConfigError};
+
+/// Base URL of Baseten's management API.
+pub const DEFAULT_BASE_URL: &str = "https://api.baseten.co";
+
+/// `User-Agent` sent unless [`ClientBuilder::user_agent`] overrides it.
+pub const DEFAULT_USER_AGENT: &str = concat!("baseten-api-rs/", env!("CARGO_PKG_VERSION"));
+
+/// Time allowed to establish a connection, unless overridden.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Time allowed for a whole request (connect to end of response body),
+/// unless overridden.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Configures and builds a [`Client`].
+///
+/// Obtained from [`Client::builder`] (defaults only) or
+/// [`ClientBuilder::from_env`] (key and URL from the environment). Nothing is
+/// checked until [`build`](Self::build), which reports every problem as a
+/// [`ConfigError`] rather than panicking.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = baseten_api::Client::builder()
+///     .api_key("my-key")
+///     .request_timeout(Duration::from_secs(30))
+///     .build()
+///     .unwrap();
+/// # let _ = client;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    base_url: String,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with no API key and the default URL, timeouts and user
+    /// agent.
+    pub fn new() -> Self {
+        Self {
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http_client: None,
+        }
+    }
+
+    /// The API key, sent as `Authorization: Api-Key <key>`. Required.
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The API's base URL (scheme, host, optional port and path prefix);
+    /// default [`DEFAULT_BASE_URL`]. A trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Time allowed to connect; default [`DEFAULT_CONNECT_TIMEOUT`].
+    /// Ignored when [`http_client`](Self::http_client) is used.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request; default [`DEFAULT_REQUEST_TIMEOUT`].
+    /// Ignored when [`http_client`](Self::http_client) is used.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header; default [`DEFAULT_USER_AGENT`]. It is set on
+    /// every request, so it also applies with [`http_client`](Self::http_client).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends requests through the caller's own `reqwest::Client` (proxies,
+    /// TLS roots, connection pool, ...). Its timeouts apply instead of
+    /// [`connect_timeout`](Self::connect_timeout) and
+    /// [`request_timeout`](Self::request_timeout). Authentication and user
+    /// agent are still added to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] if the key is missing or not a valid header value, the
+    /// base URL is not an absolute `http`/`https` URL, the user agent is not a
+    /// valid header value, or reqwest cannot build its client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let api_key = self
+            .api_key
+            .filter(|key| !key.is_blank())
+            .ok_or(ConfigError::MissingApiKey)?;
+        let base_url = normalize_base_url(&self.base_url)?;
+        let state = ClientState::new(&api_key, &self.user_agent)?;
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.request_timeout)
+                .build()
+                .map_err(ConfigError::HttpClient)?,
+        };
+
+        Ok(Client::new_with_client(&base_url, http, state))
+    }
+}
+
+/// Checks `raw` and returns it in the form the generated code expects: the
+/// generated methods append `/v1/...` to it with `format!`, so it must not
+/// end in `/` (or paths get `//`) nor carry a query or fragment.
+fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
+    let invalid = |url: &str, reason: &str| ConfigError::InvalidBaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+
+    let mut url = reqwest::Url::parse(raw).map_err(|e| invalid(raw, &e.to_string()))?;
+
+    if !url.username().is_empty() || url.password().is_some() {
+        // Never echo credentials back in an error message.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        return Err(invalid(
+            url.as_str(),
+            "credentials in the URL are not supported (the API key is sent in the Authorization header)",
+        ));
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(raw, "the scheme must be http or https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(raw, "it must not have a query or fragment"));
+    }
+
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_base_url;
+
+    #[test]
+    fn trailing_slashes_are_trimmed_and_prefixes_kept() {
+        let ok = |s| normalize_base_url(s).unwrap();
+        assert_eq!(ok("https://api.baseten.co"), "https://api.baseten.co");
+        assert_eq!(ok("https://api.baseten.co/"), "https://api.baseten.co");
+        assert_eq!(
+            ok("http://127.0.0.1:8080/prefix//"),
+            "http://127.0.0.1:8080/prefix"
+        );
+    }
+
+    #[test]
+    fn credentials_are_rejected_without_being_echoed() {
+        let err = normalize_base_url("https://user:hunter2@example.com").unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("credentials"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("user"), "{shown}");
+    }
+
+    #[test]
+    fn non_http_schemes_queries_and_fragments_are_rejected() {
+        for bad in [
+            "ftp://example.com",
+            "https://example.com/?a=b",
+            "https://example.com/#x",
+        ] {
+            assert!(normalize_base_url(bad).is_err(), "{bad} was accepted");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Reading the client configuration from environment variables.
+
+use crate::ClientBuilder;
+
+/// Variable holding the API key; the same one Baseten's own tools read.
+pub const API_KEY_VAR: &str = "BASETEN_API_KEY";
+
+/// Variable that overrides the base URL, e.g. for a proxy or a test server.
+pub const API_URL_VAR: &str = "BASETEN_API_URL";
+
+impl ClientBuilder {
+    /// A builder configured from the process environment: the key from
+    /// `BASETEN_API_KEY`, the base URL from `BASETEN_API_URL` if set (else
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+    ///
+    /// Nothing is validated yet; a missing key is reported by
+    /// [`build`](Self::build). Variables that are not valid Unicode count as
+    /// unset.
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), but reads variables through
+    /// `lookup` instead of the process environment.
+    ///
+    /// This keeps tests (which run in parallel) from mutating global state,
+    /// and lets callers source the values from elsewhere.
+    ///
+    /// ```
+    /// let client = baseten_api::ClientBuilder::from_env_with(|name| match name {
+    ///     "BASETEN_API_KEY" => Some("my-key".to_owned()),
+    ///     _ => None,
+    /// })
+    /// .build()
+    /// .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn from_env_with(mut lookup: impl FnMut(&str) -> Option<String>) -> Self {
+        // An exported but empty variable is treated as unset, as shells make
+        // `BASETEN_API_URL=` an easy way to "unset" a value.
+        let mut read = |name| lookup(name).filter(|v: &String| !v.trim().is_empty());
+
+        let mut builder = Self::new();
+        if let Some(key) = read(API_KEY_VAR) {
+            builder = builder.api_key(key);
+        }
+        if let Some(url) = read(API_URL_VAR) {
+            builder = builder.base_url(url);
+        }
+        builder
+    }
+}

@@ -1,0 +1,66 @@
+//! Typed client for the [Baseten] management API: promoting model and chain
+//! deployments to environments, promoting a development deployment to
+//! production, and forcing a rolling promotion forward.
+//!
+//! The client and its types are generated at build time by [progenitor] from
+//! `openapi/baseten-3.0.json`; this crate adds configuration
+//! ([`ClientBuilder`], [`Client::from_env`]) and authentication.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use baseten_api::{Client, types};
+//!
+//! // BASETEN_API_KEY is required; BASETEN_API_URL optionally overrides the URL.
+//! let client = Client::from_env()?;
+//!
+//! let deployment = client
+//!     .promote_model_to_environment()
+//!     .model_id("abc123")
+//!     .env_name("production")
+//!     // Unset fields get the API's documented defaults (`true` for the flags).
+//!     .body(types::PromoteToEnvironmentRequestV1::builder().deployment_id("def456"))
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! println!("{} is {}", deployment.id, deployment.status);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # TLS
+//!
+//! The `rustls` feature (default) or `native-tls` feature selects reqwest's
+//! TLS backend. With neither, only `http://` base URLs work unless you pass
+//! your own TLS-enabled `reqwest::Client` to [`ClientBuilder::http_client`].
+//!
+//! [Baseten]: https://docs.baseten.co/reference/management-api
+//! [progenitor]: https://github.com/oxidecomputer/progenitor
+
+#![warn(missing_docs)]
+
+mod api_key;
+mod client;
+mod config;
+mod env;
+mod error;
+mod generated;
+
+pub use api_key::ApiKey;
+pub use client::ClientState;
+pub use config::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_USER_AGENT,
+};
+pub use env::{API_KEY_VAR, API_URL_VAR};
+pub use error::ConfigError;
+
+/// Request builders returned by the [`Client`] operation methods
+/// (`client.promote_model_to_environment()` returns
+/// [`builder::PromoteModelToEnvironment`], and so on).
+pub use generated::builder;
+/// Schema types of the API: request bodies, responses and their builders.
+pub use generated::types;
+pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
+
+/// The reqwest version this crate uses, for [`ClientBuilder::http_client`].
+pub use reqwest;
