@@ -64,3 +64,8 @@ pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 
 /// The reqwest version this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;
+
+/// The README's examples, compiled and type-checked as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

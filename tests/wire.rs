@@ -48,6 +48,18 @@ fn client_for(server: &MockServer) -> Client {
         .expect("valid test configuration")
 }
 
+/// The simplest request: force roll forward on `m-1`/`production`.
+async fn roll_forward(
+    client: &Client,
+) -> Result<baseten_api::ResponseValue<types::SignalPromotionResponseV1>, baseten_api::Error> {
+    client
+        .force_roll_forward_promotion()
+        .model_id("m-1")
+        .env_name("production")
+        .send()
+        .await
+}
+
 async fn only_request(server: &MockServer) -> wiremock::Request {
     let mut requests = server
         .received_requests()
@@ -358,11 +370,7 @@ async fn promote_development_to_production_default_body_matches_curl_sample() {
 #[tokio::test]
 async fn force_roll_forward_promotion_sends_no_body() {
     let server = server_answering(json!({"success": true})).await;
-    let response = client_for(&server)
-        .force_roll_forward_promotion()
-        .model_id("m-1")
-        .env_name("production")
-        .send()
+    let response = roll_forward(&client_for(&server))
         .await
         .expect("200 with a valid SignalPromotionResponseV1");
     assert!(response.into_inner().success);
@@ -380,13 +388,7 @@ async fn force_roll_forward_promotion_sends_no_body() {
 #[tokio::test]
 async fn force_roll_forward_promotion_decodes_false() {
     let server = server_answering(json!({"success": false})).await;
-    let response = client_for(&server)
-        .force_roll_forward_promotion()
-        .model_id("m-1")
-        .env_name("production")
-        .send()
-        .await
-        .expect("200");
+    let response = roll_forward(&client_for(&server)).await.expect("200");
     assert!(!response.into_inner().success);
 }
 
@@ -417,13 +419,7 @@ async fn base_url_path_prefix_and_trailing_slash_are_respected() {
         .base_url(format!("{}/proxy/", server.uri()))
         .build()
         .unwrap();
-    client
-        .force_roll_forward_promotion()
-        .model_id("m-1")
-        .env_name("production")
-        .send()
-        .await
-        .expect("200");
+    roll_forward(&client).await.expect("200");
 
     let request = only_request(&server).await;
     assert_eq!(
@@ -448,13 +444,7 @@ async fn caller_supplied_http_client_still_gets_auth_and_user_agent() {
         .http_client(http)
         .build()
         .unwrap();
-    client
-        .force_roll_forward_promotion()
-        .model_id("m-1")
-        .env_name("production")
-        .send()
-        .await
-        .expect("200");
+    roll_forward(&client).await.expect("200");
 
     let request = only_request(&server).await;
     let expected_auth = format!("Api-Key {KEY}");
@@ -492,11 +482,7 @@ async fn error_status_is_reported_and_does_not_leak_the_key() {
         })))
         .mount(&server)
         .await;
-    let err = client_for(&server)
-        .force_roll_forward_promotion()
-        .model_id("m-1")
-        .env_name("production")
-        .send()
+    let err = roll_forward(&client_for(&server))
         .await
         .expect_err("400 is not a documented response");
 

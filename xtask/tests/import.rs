@@ -93,14 +93,10 @@ fn import_writes_the_source_and_manifest_entry_named_after_the_operation() {
     let written =
         std::fs::read_to_string(project.layout.sources_dir().join(&imported.file)).unwrap();
     assert_eq!(written, SPEC_BLOCK);
-    let manifest = Manifest::load(&project.layout.manifest()).unwrap();
-    let entry = manifest
-        .sources
-        .iter()
-        .find(|e| e.file == imported.file)
-        .unwrap();
+    let entry = manifest_entry(&project, &imported.file);
     assert_eq!(entry.imported_from.as_deref(), Some("pages/cancel.md"));
     assert_eq!(entry.url, None);
+    let manifest = Manifest::load(&project.layout.manifest()).unwrap();
     assert_eq!(manifest.sources.len(), 5);
 
     // Importing the same page again changes nothing.
@@ -143,13 +139,18 @@ fn import_uses_the_overlay_name_for_a_known_operation() {
     .unwrap();
     assert_eq!(imported.file, "force_roll_forward_promotion.yaml");
     assert!(!imported.changed, "same bytes as the committed source");
-    let manifest = Manifest::load(&project.layout.manifest()).unwrap();
-    let entry = manifest
-        .sources
-        .iter()
-        .find(|e| e.file == imported.file)
-        .unwrap();
+    let entry = manifest_entry(&project, &imported.file);
     assert_eq!(entry.url.as_deref(), Some("https://docs.example/x.md"));
+}
+
+/// The manifest entry of `file` in a project.
+fn manifest_entry(project: &TempProject, file: &str) -> xtask::manifest::SourceEntry {
+    let manifest = Manifest::load(&project.layout.manifest()).unwrap();
+    manifest
+        .sources
+        .into_iter()
+        .find(|e| e.file == file)
+        .expect("entry for the imported file")
 }
 
 /// Serves `body` with `status` to each of `requests` connections on 127.0.0.1.
@@ -177,12 +178,7 @@ fn import_fetches_a_url_and_records_it() {
     let base = serve("200 OK", page_with_example_first(), 1);
     let url = format!("{base}/reference/cancel.md");
     let imported = import(&project.layout, &url, None).unwrap();
-    let manifest = Manifest::load(&project.layout.manifest()).unwrap();
-    let entry = manifest
-        .sources
-        .iter()
-        .find(|e| e.file == imported.file)
-        .unwrap();
+    let entry = manifest_entry(&project, &imported.file);
     assert_eq!(entry.url.as_deref(), Some(url.as_str()));
     assert_eq!(entry.imported_from, None);
 }

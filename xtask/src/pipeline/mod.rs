@@ -4,7 +4,7 @@
 //! 2. [`merge`]: all sources → one OpenAPI 3.1 document
 //! 3. [`overlay`]: + `openapi/overlay.yaml` (operation ids and other additions)
 //! 4. [`validate`]: refs, path parameters, ids, security; then written as `openapi/baseten.yaml`
-//! 5. [`derive`]: → the OpenAPI 3.0.3 document `openapi/baseten-3.0.json` that build.rs feeds
+//! 5. [`derive`](mod@derive): → the OpenAPI 3.0.3 document `openapi/baseten-3.0.json` that build.rs feeds
 //!    to progenitor (validated again)
 //!
 //! [`run`] chains stages 2–5 in memory; `generate` writes the result and `check` compares it
