@@ -6,11 +6,15 @@
 //! their own `reqwest::Client`.
 
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use tracing::Instrument;
 
-use crate::{ApiKey, Client, ClientBuilder, ConfigError};
+use crate::decode::BodyLimit;
+use crate::{ApiKey, Client, ClientBuilder, ConfigError, RetryPolicy, operations, response};
 
 /// progenitor adds `api-version: <info.version>` to every request (a Dropshot
 /// convention). Baseten documents no such header, so the hook removes it:
@@ -26,12 +30,19 @@ pub struct ClientState {
     /// `Api-Key <key>`, marked sensitive so `http`/`reqwest` don't print it.
     authorization: HeaderValue,
     user_agent: HeaderValue,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl ClientState {
     /// Prepares the header values once, so a bad key or user agent is a
     /// build-time [`ConfigError`] instead of a per-request failure.
-    pub(crate) fn new(api_key: &ApiKey, user_agent: &str) -> Result<Self, ConfigError> {
+    pub(crate) fn new(
+        api_key: &ApiKey,
+        user_agent: &str,
+        retry: RetryPolicy,
+        max_response_bytes: usize,
+    ) -> Result<Self, ConfigError> {
         let mut authorization = HeaderValue::from_str(&format!("Api-Key {}", api_key.expose()))
             .map_err(ConfigError::InvalidApiKey)?;
         authorization.set_sensitive(true);
@@ -45,6 +56,8 @@ impl ClientState {
         Ok(Self {
             authorization,
             user_agent,
+            retry,
+            max_response_bytes,
         })
     }
 
@@ -67,6 +80,8 @@ impl fmt::Debug for ClientState {
         f.debug_struct("ClientState")
             .field("authorization", &format_args!("Api-Key <redacted>"))
             .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -81,6 +96,134 @@ impl ClientHooks<ClientState> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner.apply(request.headers_mut());
         Ok(())
+    }
+
+    /// Sends the request, retrying what the [`RetryPolicy`] allows, inside one tracing span
+    /// per operation. Error bodies are read here (bounded) so the error can carry them.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let (method, path) = operations::describe(info.operation_id);
+        let span = tracing::info_span!(
+            "baseten_api",
+            operation_id = info.operation_id,
+            method,
+            path,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        self.send_with_retries(request).instrument(span).await
+    }
+}
+
+impl Client {
+    async fn send_with_retries(
+        &self,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.inner.retry;
+        let started = Instant::now();
+        let mut waited = Duration::ZERO;
+        let mut next = Some(request);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let Some(request) = next.take() else {
+                unreachable!("a retry always has its copy of the request")
+            };
+            // Bodies here are in-memory JSON, so a copy is cheap; keep one only if it may be needed.
+            let copy = if attempt < policy.max_attempts {
+                request.try_clone()
+            } else {
+                None
+            };
+            let outcome = match self.client.execute(request).await {
+                Ok(mut response) if response.status().is_success() => {
+                    response
+                        .extensions_mut()
+                        .insert(BodyLimit(self.inner.max_response_bytes));
+                    Ok(response)
+                }
+                Ok(response) => response::read_error_body(response).await,
+                Err(error) => Err(error),
+            };
+            let wait = copy
+                .as_ref()
+                .and_then(|_| self.retry_wait(&outcome, attempt));
+            match (wait, copy) {
+                (Some(wait), Some(copy)) if waited + wait <= policy.max_total_wait => {
+                    tracing::info!(
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        reason = retry_reason(&outcome),
+                        "retrying",
+                    );
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                    next = Some(copy);
+                }
+                _ => {
+                    let span = tracing::Span::current();
+                    span.record("attempt", attempt);
+                    span.record("duration_ms", started.elapsed().as_millis() as u64);
+                    match &outcome {
+                        Ok(response) => {
+                            span.record("status", response.status().as_u16());
+                            tracing::info!(
+                                status = response.status().as_u16(),
+                                attempt,
+                                "answered"
+                            );
+                        }
+                        Err(error) => {
+                            tracing::info!(attempt, reason = retry_reason(&outcome), %error, "failed")
+                        }
+                    }
+                    return outcome;
+                }
+            }
+        }
+    }
+
+    /// How long to wait before retrying `outcome`, or `None` if it must not be retried.
+    fn retry_wait(
+        &self,
+        outcome: &reqwest::Result<reqwest::Response>,
+        attempt: u32,
+    ) -> Option<Duration> {
+        let policy = &self.inner.retry;
+        let wait = match outcome {
+            Ok(response)
+                if response.status() == StatusCode::TOO_MANY_REQUESTS
+                    && policy.retry_rate_limited =>
+            {
+                // The rate limiter refused the request, so it was not executed: safe for POST.
+                response::api_error_of(response)
+                    .retry_after
+                    .unwrap_or_else(|| policy.connect_backoff(attempt))
+            }
+            // The request never reached the server (refused, DNS, TLS): safe to send again.
+            Err(error) if error.is_connect() && policy.retry_connect_errors => {
+                policy.connect_backoff(attempt)
+            }
+            _ => return None,
+        };
+        Some(policy.with_jitter(wait))
+    }
+}
+
+/// A word for logs about why an attempt failed.
+fn retry_reason(outcome: &reqwest::Result<reqwest::Response>) -> &'static str {
+    match outcome {
+        Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        Ok(response) if response.status().is_success() => "ok",
+        Ok(_) => "error_status",
+        Err(error) if error.is_connect() => "connect",
+        Err(error) if error.is_timeout() => "timeout",
+        Err(_) => "transport",
     }
 }
 

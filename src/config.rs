@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::client::ClientState;
-use crate::{ApiKey, Client, ConfigError};
+use crate::decode::DEFAULT_MAX_RESPONSE_BYTES;
+use crate::{ApiKey, Client, ConfigError, RetryPolicy};
 
 /// Base URL of Baseten's management API.
 pub const DEFAULT_BASE_URL: &str = "https://api.baseten.co";
@@ -44,6 +45,9 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     user_agent: String,
     http_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+    allow_insecure_http: bool,
 }
 
 impl Default for ClientBuilder {
@@ -63,6 +67,9 @@ impl ClientBuilder {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
     }
 
@@ -110,6 +117,37 @@ impl ClientBuilder {
         self
     }
 
+    /// When to send a request again; default [`RetryPolicy::default`] (rate limits and
+    /// connection failures only). [`RetryPolicy::disabled`] turns retries off.
+    ///
+    /// ```
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .retry_policy(baseten_api::RetryPolicy::disabled())
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest successful response body decoded (default 16 MiB); a larger one is a
+    /// decode error, so a runaway response cannot exhaust memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Allows a plain `http://` base URL to a host other than this machine. Off by default,
+    /// because the API key would cross the network in clear text; loopback URLs
+    /// (`127.0.0.1`, `[::1]`, `localhost`) are always allowed, for local test servers.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Validates the configuration and builds the client.
     ///
     /// # Errors
@@ -123,7 +161,15 @@ impl ClientBuilder {
             .filter(|key| !key.is_blank())
             .ok_or(ConfigError::MissingApiKey)?;
         let base_url = normalize_base_url(&self.base_url)?;
-        let state = ClientState::new(&api_key, &self.user_agent)?;
+        if !self.allow_insecure_http && sends_key_in_clear(&base_url) {
+            return Err(ConfigError::InsecureBaseUrl { url: base_url });
+        }
+        let state = ClientState::new(
+            &api_key,
+            &self.user_agent,
+            self.retry,
+            self.max_response_bytes,
+        )?;
 
         let http = match self.http_client {
             Some(client) => client,
@@ -168,9 +214,33 @@ fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+/// Is this an `http://` URL to a host that is not this machine?
+fn sends_key_in_clear(base_url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return true;
+    };
+    let loopback = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    url.scheme() == "http" && !loopback
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize_base_url;
+    use super::{normalize_base_url, sends_key_in_clear};
+
+    #[test]
+    fn only_plain_http_to_another_host_sends_the_key_in_clear() {
+        assert!(sends_key_in_clear("http://api.baseten.co"));
+        assert!(sends_key_in_clear("http://10.0.0.5:8080"));
+        assert!(!sends_key_in_clear("https://api.baseten.co"));
+        assert!(!sends_key_in_clear("http://127.0.0.1:8080"));
+        assert!(!sends_key_in_clear("http://[::1]:8080"));
+        assert!(!sends_key_in_clear("http://localhost:8080"));
+    }
 
     #[test]
     fn trailing_slashes_are_trimmed_and_prefixes_kept() {

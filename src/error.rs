@@ -1,10 +1,280 @@
-//! Errors from configuring a [`Client`](crate::Client).
+//! The crate's errors: [`Error`] for requests, [`ConfigError`] for building a client.
 //!
-//! Request-time errors are progenitor's [`Error`](crate::Error); these are the
-//! ones [`ClientBuilder::build`](crate::ClientBuilder::build) reports before
-//! any request is made. None of them carries the API key.
+//! Every generated operation returns [`Error`] (build.rs rewrites progenitor's own error type
+//! to this one), so a caller matches on one type whatever the operation. No variant's `Display`
+//! or `Debug` contains the API key: it lives only in a sensitive header value.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
 
 use crate::env::API_KEY_VAR;
+
+/// Why a request failed.
+///
+/// ```
+/// # async fn run(client: baseten_api::Client) {
+/// use baseten_api::Error;
+///
+/// let result = client
+///     .force_roll_forward_promotion()
+///     .model_id("abc123")
+///     .env_name("production")
+///     .send()
+///     .await;
+/// match result {
+///     Ok(answer) => println!("signalled: {}", answer.into_inner().success),
+///     Err(Error::Api(api)) if api.code.as_deref() == Some("VALIDATION_ERROR") => {
+///         println!("nothing to roll forward: {}", api.message.unwrap_or_default())
+///     }
+///     Err(err) if err.is_rate_limited() => println!("slow down; retry in {:?}", err.retry_after()),
+///     Err(Error::Timeout { .. }) => println!("no answer in time; the promotion may still happen"),
+///     Err(err) => println!("failed: {err}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Rejected before anything was sent: a path parameter that is empty, `.`, `..` or blank,
+    /// a required parameter that was not set, or a body that could not be built.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
+    /// No connection could be made (refused, DNS, TLS handshake). The request was not sent.
+    #[error("cannot connect to the Baseten API: {}", root_cause(source))]
+    Connect {
+        /// The transport error.
+        source: reqwest::Error,
+    },
+
+    /// No complete answer within the client's timeout. The request may have been executed.
+    #[error("the Baseten API did not answer in time: {}", root_cause(source))]
+    Timeout {
+        /// The transport error.
+        source: reqwest::Error,
+    },
+
+    /// The connection broke after the request was sent (reset, closed before or during the
+    /// response). The request may have been executed.
+    #[error("the connection to the Baseten API was lost: {}", root_cause(source))]
+    ConnectionLost {
+        /// The transport error.
+        source: reqwest::Error,
+    },
+
+    /// The API answered with an error status (after any automatic retries).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// A successful response could not be decoded into the operation's type.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+
+    /// Another failure of the HTTP stack.
+    #[error("HTTP error talking to the Baseten API: {}", root_cause(source))]
+    Http {
+        /// The transport error.
+        source: reqwest::Error,
+    },
+}
+
+impl Error {
+    /// The HTTP status of an API error response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::Decode(decode) => Some(decode.status),
+            _ => None,
+        }
+    }
+
+    /// Baseten's error `code` (such as `VALIDATION_ERROR`), when the body carried one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => api.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the API answered 404 (unknown model, environment or deployment; brand-new
+    /// deployments can answer 404 for a few seconds).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the API answered 429 (still rate limited after the automatic retries).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the API rejected the credentials (401 or 403).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
+
+    /// How long the API asked to wait before trying again (rate limits).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(api) => api.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The request id the API answered with, for Baseten support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => api.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the request certainly was not executed by the server, so sending it again
+    /// cannot repeat its effect: it was rejected before sending, could not connect, or was
+    /// refused by the rate limiter.
+    pub fn is_safe_to_retry(&self) -> bool {
+        matches!(self, Self::InvalidRequest(_) | Self::Connect { .. }) || self.is_rate_limited()
+    }
+
+    /// Classifies a transport error from reqwest.
+    pub(crate) fn from_transport(source: reqwest::Error) -> Self {
+        if source.is_timeout() {
+            Self::Timeout { source }
+        } else if source.is_connect() {
+            Self::Connect { source }
+        } else if source.is_request() || source.is_body() || source.is_decode() {
+            Self::ConnectionLost { source }
+        } else {
+            Self::Http { source }
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(source: reqwest::Error) -> Self {
+        Self::from_transport(source)
+    }
+}
+
+/// The innermost cause of an error chain, which is what says what happened
+/// ("Connection refused (os error 111)"), rather than reqwest's "error sending request".
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// An error response of the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Baseten's error code, from a `{"code": …, "message": …}` body.
+    pub code: Option<String>,
+    /// Baseten's message, from `message` (or `error`, in rate-limit bodies).
+    pub message: Option<String>,
+    /// How long to wait before retrying: the body's `retry_after` or a `Retry-After` header.
+    pub retry_after: Option<Duration>,
+    /// A request id header (`x-request-id` and similar), when present.
+    pub request_id: Option<String>,
+    /// The start of the body (at most [`ApiError::BODY_LIMIT`] bytes, lossily decoded), for
+    /// bodies that are not Baseten's JSON, such as a proxy's HTML 502 page.
+    pub body: String,
+    /// Whether `body` was cut at the limit.
+    pub body_truncated: bool,
+}
+
+impl ApiError {
+    /// How much of an error body is kept.
+    pub const BODY_LIMIT: usize = 8 * 1024;
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            write!(
+                f,
+                "the Baseten API rate limit was exceeded ({})",
+                self.status
+            )?;
+        } else {
+            write!(f, "the Baseten API answered {}", self.status)?;
+        }
+        match (&self.code, &self.message) {
+            (Some(code), Some(message)) => write!(f, ": {code}: {message}")?,
+            (None, Some(message)) => write!(f, ": {message}")?,
+            (Some(code), None) => write!(f, ": {code}")?,
+            (None, None) if !self.body.trim().is_empty() => write!(
+                f,
+                " with a body that is not Baseten's JSON error: {}",
+                excerpt(&self.body, 120)
+            )?,
+            (None, None) => {}
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {} s)", wait.as_secs())?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A successful response whose body is not what the operation returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// The JSON path of the value that failed (`chainlets[0].status`), `.` for the document.
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+    /// The response's content type, if any.
+    pub content_type: Option<String>,
+    /// The start of the body (at most 256 characters).
+    pub excerpt: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the Baseten API's {} response",
+            self.status
+        )?;
+        if self.path != "." {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The first `max` characters of `text` on one line, for messages.
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
 
 /// Why a [`Client`](crate::Client) could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +303,17 @@ pub enum ConfigError {
         reason: String,
     },
 
+    /// A plain `http://` URL to a host that is not this machine: the API key would cross the
+    /// network in clear. Allow it with
+    /// [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
+    #[error(
+        "refusing to send the API key in clear text to `{url}`: use https, or call ClientBuilder::allow_insecure_http(true)"
+    )]
+    InsecureBaseUrl {
+        /// The URL as given.
+        url: String,
+    },
+
     /// The user agent cannot be sent in an HTTP header.
     #[error("invalid user agent `{user_agent}`: not a valid HTTP header value")]
     InvalidUserAgent {
@@ -47,4 +328,67 @@ pub enum ConfigError {
     /// initialise).
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
+}
+
+/// What the generated code calls where progenitor's code would build its own error variants
+/// (build.rs rewrites `Error::InvalidRequest` to `invalid_request`, and so on).
+#[doc(hidden)]
+pub mod generated {
+    use super::{ApiError, Error};
+    use crate::response::api_error_of;
+
+    /// A parameter or body that could not be converted.
+    pub fn invalid_request(message: String) -> Error {
+        Error::InvalidRequest(message)
+    }
+
+    /// A status the operation does not document. The request hook has already read an error
+    /// body into the response's extensions.
+    pub fn unexpected_response(response: reqwest::Response) -> Error {
+        Error::Api(Box::new(api_error_of(&response)))
+    }
+
+    /// A documented error status; its body was decoded into `T`, so only status and headers
+    /// are reported here (the request hook keeps the details for undocumented ones).
+    pub fn error_response<T>(response: progenitor_client::ResponseValue<T>) -> Error {
+        let mut api = ApiError {
+            status: response.status(),
+            code: None,
+            message: None,
+            retry_after: None,
+            request_id: None,
+            body: String::new(),
+            body_truncated: false,
+        };
+        api.request_id = crate::response::request_id(response.headers());
+        Error::Api(Box::new(api))
+    }
+
+    /// A failure reported by a hook.
+    pub fn custom(message: String) -> Error {
+        Error::InvalidRequest(message)
+    }
+}
+
+/// The generated code's hooks return progenitor's error type; ours never produce one, but the
+/// conversion keeps `?` on them compiling.
+impl From<progenitor_client::Error<()>> for Error {
+    fn from(error: progenitor_client::Error<()>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(message) | P::Custom(message) => Self::InvalidRequest(message),
+            P::CommunicationError(source)
+            | P::ResponseBodyError(source)
+            | P::InvalidUpgrade(source) => Self::from_transport(source),
+            P::UnexpectedResponse(response) => generated::unexpected_response(response),
+            P::ErrorResponse(response) => generated::error_response(response),
+            P::InvalidResponsePayload(body, source) => Self::Decode(Box::new(DecodeError {
+                status: StatusCode::OK,
+                path: ".".into(),
+                message: source.to_string(),
+                content_type: None,
+                excerpt: excerpt(&String::from_utf8_lossy(&body), 256),
+            })),
+        }
+    }
 }

@@ -4,7 +4,9 @@
 //!
 //! The client and its types are generated at build time by [progenitor] from
 //! `openapi/baseten-3.0.json`; this crate adds configuration
-//! ([`ClientBuilder`], [`Client::from_env`]) and authentication.
+//! ([`ClientBuilder`], [`Client::from_env`]), authentication, one [`Error`] type for every
+//! operation, automatic retries of what is safe to retry ([`RetryPolicy`]), bounded reading of
+//! responses, and forward compatibility (unknown enum values and fields decode).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,9 +43,17 @@
 mod api_key;
 mod client;
 mod config;
+#[doc(hidden)]
+pub mod decode;
 mod env;
-mod error;
+#[doc(hidden)]
+pub mod error;
 mod generated;
+mod operations;
+#[doc(hidden)]
+pub mod path;
+mod response;
+mod retry;
 
 pub use api_key::ApiKey;
 pub use client::ClientState;
@@ -52,7 +62,8 @@ pub use config::{
     DEFAULT_USER_AGENT,
 };
 pub use env::{API_KEY_VAR, API_URL_VAR};
-pub use error::ConfigError;
+pub use error::{ApiError, ConfigError, DecodeError, Error};
+pub use retry::RetryPolicy;
 
 /// Request builders returned by the [`Client`] operation methods
 /// (`client.promote_model_to_environment()` returns
@@ -60,7 +71,7 @@ pub use error::ConfigError;
 pub use generated::builder;
 /// Schema types of the API: request bodies, responses and their builders.
 pub use generated::types;
-pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue};
 
 /// The reqwest version this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

@@ -1,0 +1,109 @@
+//! Decoding a successful response into the operation's type (build.rs points the generated
+//! code here instead of progenitor's `ResponseValue::from_response`).
+//!
+//! Differences from progenitor's decoder, each one a promise of this crate: the body is read
+//! up to a limit (a runaway body cannot exhaust memory); a failure names the JSON path of the
+//! value that failed and quotes the start of the body; a body that is not JSON at all says so.
+//! Error statuses never get here with a body to decode: the request hook has read them.
+
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use serde::de::DeserializeOwned;
+
+use crate::error::{DecodeError, Error, excerpt};
+use crate::response::{api_error_of, read_bounded};
+
+/// The largest successful body decoded unless the client sets another limit.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The body limit the request hook attached to a response.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BodyLimit(pub usize);
+
+/// Reads and decodes `response` into `T`.
+pub async fn from_response<T: DeserializeOwned>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error> {
+    let status = response.status();
+    if !status.is_success() {
+        return Err(Error::Api(Box::new(api_error_of(&response))));
+    }
+    let headers = response.headers().clone();
+    let limit = response
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(DEFAULT_MAX_RESPONSE_BYTES, |l| l.0);
+    let (body, truncated) = read_bounded(&mut response, limit)
+        .await
+        .map_err(Error::from_transport)?;
+    if truncated {
+        let start = &body[..256.min(body.len())];
+        let message = format!("the body is larger than the limit of {limit} bytes");
+        return Err(decode_error(status, &headers, ".", message, start));
+    }
+    let inner = decode_body(status, &headers, &body)?;
+    Ok(ResponseValue::new(inner, status, headers))
+}
+
+/// Decodes a complete successful body (the synchronous half of [`from_response`]).
+pub fn decode_body<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Error> {
+    if let Some(kind) = content_type(headers)
+        && !is_json(&kind)
+    {
+        let message = format!("expected a JSON body, got content type `{kind}`");
+        return Err(decode_error(status, headers, ".", message, body));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(decode_error(
+            status,
+            headers,
+            ".",
+            "the body is empty".into(),
+            body,
+        ));
+    }
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize::<_, T>(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        decode_error(status, headers, &path, err.into_inner().to_string(), body)
+    })
+}
+
+fn content_type(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+fn decode_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    path: &str,
+    message: String,
+    body: &[u8],
+) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        status,
+        path: path.to_string(),
+        message,
+        content_type: content_type(headers),
+        excerpt: excerpt(&String::from_utf8_lossy(body), 256),
+    }))
+}
+
+/// `application/json`, `application/problem+json`, … (parameters such as charset ignored).
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}

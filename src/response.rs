@@ -1,0 +1,119 @@
+//! Reading what the API answered: error bodies (bounded) and the facts in them.
+//!
+//! The request hook calls [`read_error_body`] on every non-2xx answer, so that the body is
+//! read while the connection is still in hand and at most [`ApiError::BODY_LIMIT`] bytes of
+//! it are kept; the parsed [`ApiError`] travels in the response's extensions to where the
+//! generated code turns the response into an [`Error`](crate::Error).
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+
+/// Headers that carry a request id, in order of preference.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "x-baseten-request-id",
+    "request-id",
+    "x-amzn-requestid",
+];
+
+/// The fields of Baseten's two error bodies: `{"code", "message"}` (validation, not found)
+/// and `{"error", "retry_after"}` (rate limit). Unknown fields are ignored.
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: Option<String>,
+    message: Option<String>,
+    error: Option<String>,
+    retry_after: Option<f64>,
+}
+
+/// Reads at most `limit` bytes of a body; returns them and whether there was more.
+pub(crate) async fn read_bounded(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<(Vec<u8>, bool)> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// Reads an error response's body and returns the response rebuilt around the bytes read,
+/// with the parsed [`ApiError`] in its extensions. The rest of an oversized body is dropped
+/// with the connection.
+pub(crate) async fn read_error_body(
+    mut response: reqwest::Response,
+) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let (body, truncated) = read_bounded(&mut response, ApiError::BODY_LIMIT).await?;
+    let api = parse_api_error(status, &headers, &body, truncated);
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    rebuilt.extensions_mut().insert(api);
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// The [`ApiError`] the request hook attached, or one made from status and headers.
+pub(crate) fn api_error_of(response: &reqwest::Response) -> ApiError {
+    match response.extensions().get::<ApiError>() {
+        Some(api) => api.clone(),
+        None => parse_api_error(response.status(), response.headers(), &[], false),
+    }
+}
+
+/// Builds the [`ApiError`] for a status, headers and (the start of) a body.
+pub(crate) fn parse_api_error(
+    status: reqwest::StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    truncated: bool,
+) -> ApiError {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let (code, message, body_retry) = match parsed {
+        Some(b) => (b.code, b.message.or(b.error), b.retry_after),
+        None => (None, None, None),
+    };
+    let retry_after = body_retry
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(86_400.0)))
+        .or_else(|| retry_after_header(headers));
+    ApiError {
+        status,
+        code,
+        message,
+        retry_after,
+        request_id: request_id(headers),
+        body: String::from_utf8_lossy(body).into_owned(),
+        body_truncated: truncated,
+    }
+}
+
+/// `Retry-After` in its delay-seconds form (Baseten documents none; proxies may send one).
+fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds.min(86_400)))
+}
+
+/// The first request id header present.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+}

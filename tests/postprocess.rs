@@ -1,0 +1,143 @@
+//! The rules build.rs applies to progenitor's output, on small inputs: the seeds do not contain
+//! every construct (e.g. `deny_unknown_fields` comes from `additionalProperties: false`, which
+//! only the full Baseten spec has).
+
+#[path = "../build/postprocess.rs"]
+#[allow(dead_code)]
+mod postprocess;
+
+use quote::quote;
+
+fn rewritten(tokens: proc_macro2::TokenStream) -> String {
+    let file = postprocess::postprocess(tokens).expect("parses");
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn deny_unknown_fields_is_removed_and_other_serde_items_kept() {
+    let out = rewritten(quote! {
+        #[derive(::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct A { pub x: i64 }
+        #[derive(::serde::Deserialize)]
+        #[serde(rename_all = "snake_case", deny_unknown_fields)]
+        pub struct B { pub y: i64 }
+    });
+    assert!(!out.contains("deny_unknown_fields"), "{out}");
+    assert!(
+        out.contains("#[serde(rename_all = \"snake_case\")]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn required_nullable_fields_also_accept_absence() {
+    let out = rewritten(quote! {
+        pub struct A {
+            #[serde(deserialize_with = "::std::option::Option::deserialize")]
+            pub x: ::std::option::Option<i64>,
+            #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+            pub y: ::std::option::Option<i64>,
+            #[serde(rename = "z")]
+            pub z: i64,
+        }
+    });
+    assert_eq!(
+        out.matches("#[serde(default, deserialize_with").count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("#[serde(rename = \"z\")]"), "{out}");
+}
+
+#[test]
+fn string_enums_open_but_one_value_enums_stay_closed() {
+    let out = rewritten(quote! {
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+        pub enum Status { #[serde(rename = "A")] A, #[serde(rename = "B")] B }
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+        pub enum Kind { #[serde(rename = "model")] Model }
+        impl ::std::fmt::Display for Status {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match *self { Self::A => f.write_str("A"), Self::B => f.write_str("B") }
+            }
+        }
+        impl ::std::str::FromStr for Status {
+            type Err = String;
+            fn from_str(value: &str) -> Result<Self, String> {
+                match value { "A" => Ok(Self::A), "B" => Ok(Self::B), _ => Err("invalid value".into()) }
+            }
+        }
+    });
+    let status = &out[out.find("pub enum Status").unwrap()..out.find("pub enum Kind").unwrap()];
+    assert!(
+        status.contains("#[serde(untagged)]") && status.contains("Unknown(::std::string::String)"),
+        "{out}"
+    );
+    let status_derive = &out[..out.find("pub enum Status").unwrap()];
+    assert!(
+        !status_derive.contains("Copy"),
+        "an open enum holds a String: {out}"
+    );
+    let kind = &out[out.find("pub enum Kind").unwrap()..];
+    assert!(
+        !kind[..kind.find('}').unwrap()].contains("Unknown"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Clone, Copy, Debug)]\npub enum Kind"),
+        "Kind keeps Copy: {out}"
+    );
+    assert!(
+        out.contains("Self::Unknown(ref value) => f.write_str(value)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("other => Ok(Self::Unknown(other.to_string()))"),
+        "{out}"
+    );
+    assert!(!out.contains("invalid value"), "{out}");
+}
+
+#[test]
+fn path_parameters_errors_and_decoding_are_redirected() {
+    let out = postprocess::rewrite_tokens(quote! {
+        pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+        async fn send(self) -> Result<ResponseValue<types::X>, Error<()>> {
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/things/{}", client.baseurl, encode_path(&thing_id.to_string()));
+            match status {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    })
+    .to_string();
+    assert!(
+        out.contains("progenitor_client :: { ByteStream , ClientInfo , ResponseValue }"),
+        "{out}"
+    );
+    assert!(out.contains("pub use crate :: Error ;"), "{out}");
+    assert!(
+        out.contains("Result < ResponseValue < types :: X > , Error >"),
+        "{out}"
+    );
+    assert!(
+        out.contains("crate :: error :: generated :: invalid_request"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "crate :: path :: encode_segment (\"thing_id\" , & thing_id . to_string ()) ?"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("crate :: decode :: from_response (response)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("crate :: error :: generated :: unexpected_response (response)"),
+        "{out}"
+    );
+}
