@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use baseten_api::types::{DeploymentStatusV1, DeploymentV1};
 use baseten_api::{Client, Error, RetryPolicy};
-use support::{Act, RawServer, client, deployment_body, http_response, json_response};
+use support::{
+    Act, RawServer, client, deployment_body, http_response, json_response, rate_limited,
+};
 
 async fn promote(client: &Client) -> Result<DeploymentV1, Error> {
     client
@@ -199,10 +201,7 @@ async fn a_very_large_body_stops_at_the_limit() {
 
 #[tokio::test]
 async fn a_429_is_retried_after_the_wait_the_api_asks_for() {
-    let limited = json_response(
-        "429 Too Many Requests",
-        r#"{"error": "Rate limit exceeded. Please try again later.", "retry_after": 1}"#,
-    );
+    let limited = rate_limited("1");
     let server = RawServer::start(vec![
         Act::Send(limited),
         Act::Send(json_response("200 OK", &deployment_body("ACTIVE"))),
@@ -239,10 +238,7 @@ async fn a_retry_after_header_is_honoured_too() {
 
 #[tokio::test]
 async fn rate_limited_until_the_attempt_cap_returns_the_error_with_retry_after() {
-    let limited = json_response(
-        "429 Too Many Requests",
-        r#"{"error": "Rate limit exceeded. Please try again later.", "retry_after": 0.05}"#,
-    );
+    let limited = rate_limited("0.05");
     let server = RawServer::start(vec![Act::Send(limited)]).await;
     let client = client(&server.url, RetryPolicy::default().max_attempts(3));
     let err = promote(&client).await.unwrap_err();
@@ -260,10 +256,7 @@ async fn rate_limited_until_the_attempt_cap_returns_the_error_with_retry_after()
 
 #[tokio::test]
 async fn a_wait_past_the_total_budget_is_not_started() {
-    let limited = json_response(
-        "429 Too Many Requests",
-        r#"{"error": "Rate limit exceeded.", "retry_after": 37}"#,
-    );
+    let limited = rate_limited("37");
     let server = RawServer::start(vec![Act::Send(limited)]).await;
     let client = client(
         &server.url,
@@ -278,10 +271,7 @@ async fn a_wait_past_the_total_budget_is_not_started() {
 
 #[tokio::test]
 async fn with_retries_disabled_a_429_comes_back_at_once() {
-    let limited = json_response(
-        "429 Too Many Requests",
-        r#"{"error": "Rate limit exceeded.", "retry_after": 5}"#,
-    );
+    let limited = rate_limited("5");
     let server = RawServer::start(vec![Act::Send(limited)]).await;
     let err = promote(&no_retries(&server.url)).await.unwrap_err();
     assert!(err.is_rate_limited() && err.is_safe_to_retry());

@@ -46,6 +46,14 @@ pub fn json_response(status: &str, body: &str) -> Vec<u8> {
     )
 }
 
+/// Baseten's documented 429 answer, asking to wait `retry_after` seconds.
+pub fn rate_limited(retry_after: &str) -> Vec<u8> {
+    let body = format!(
+        r#"{{"error": "Rate limit exceeded. Please try again later.", "retry_after": {retry_after}}}"#
+    );
+    json_response("429 Too Many Requests", &body)
+}
+
 /// A running scripted server.
 pub struct RawServer {
     pub url: String,
