@@ -2,9 +2,12 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 use xtask::layout::Layout;
-use xtask::{commands, pipeline};
+use xtask::{commands, diff, pipeline, update};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "The baseten-api spec pipeline")]
@@ -25,10 +28,64 @@ enum Command {
         url: Option<String>,
     },
     /// sources → merge → overlay → validate → openapi/baseten.yaml → openapi/baseten-3.0.json.
-    Generate,
+    ///
+    /// With --spec, runs the same stages on one complete OpenAPI 3.1 document (Baseten's full
+    /// specification) and writes both products to --out-dir instead.
+    Generate {
+        /// A complete OpenAPI 3.1 document to use instead of openapi/sources/.
+        #[arg(long, requires = "out_dir")]
+        spec: Option<PathBuf>,
+        /// Where --spec writes baseten.yaml and baseten-3.0.json.
+        #[arg(long, requires = "spec")]
+        out_dir: Option<PathBuf>,
+        /// An overlay for --spec (default: none, so every operation gets a derived name).
+        #[arg(long, requires = "spec")]
+        overlay: Option<PathBuf>,
+    },
     /// Fail with a diff when a committed generated file is not what `generate` would write.
     Check,
+    /// Fetch every source page again from its manifest URL, regenerate, show the semantic diff
+    /// against the committed spec, write the files, and run the tests so that changed
+    /// snapshots wait in `*.snap.new` files for `cargo insta review`.
+    ///
+    /// All or nothing: if any page cannot be fetched or parsed, no file changes.
+    Update {
+        /// Fetch from this origin instead of the manifest URLs' (`http://127.0.0.1:8000`): the
+        /// path of each URL is kept. For a mirror, or a local server in tests. Also read from
+        /// $XTASK_DOCS_BASE_URL.
+        #[arg(long, env = "XTASK_DOCS_BASE_URL")]
+        base_url: Option<String>,
+        /// Do not run `cargo test --workspace` afterwards.
+        #[arg(long)]
+        no_test: bool,
+    },
+    /// What changed between two versions of the spec, and whether it breaks users.
+    ///
+    /// Each spec is a file or a git revision `REV:path` (e.g. `HEAD:openapi/baseten.yaml`).
+    /// Exit status: 0; with --fail-on-breaking, 2 when a change breaks the Rust API or old
+    /// clients on the wire; 1 on error.
+    Diff {
+        /// The old spec: a file, or `REV:path`.
+        old: String,
+        /// The new spec: a file, or `REV:path`.
+        new: String,
+        /// `text` (grouped by operation and schema) or `json` (shape documented in `xtask::diff`).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit with status 2 when any change is breaking (for the Rust API or on the wire).
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
 }
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Exit status of `diff --fail-on-breaking` when it finds a breaking change (1 is an error).
+const BREAKING_FOUND: u8 = 2;
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
@@ -58,7 +115,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("next: `cargo xtask generate`");
         }
-        Command::Generate => {
+        Command::Generate {
+            spec: Some(spec),
+            out_dir: Some(out_dir),
+            overlay,
+        } => {
+            let started = Instant::now();
+            let generated = commands::generate_from_spec(&spec, overlay.as_deref(), &out_dir)?;
+            eprintln!("{} note(s) from the pipeline", generated.notes);
+            for (file, bytes) in &generated.written {
+                println!("wrote {file} ({bytes} bytes)");
+            }
+            println!(
+                "{} operations in {} ms",
+                generated.operations,
+                started.elapsed().as_millis()
+            );
+        }
+        Command::Generate { .. } => {
             let (notes, written) = commands::generate(&layout)?;
             for note in notes {
                 eprintln!("note: {note}");
@@ -85,6 +159,75 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("generated files are fresh");
         }
+        Command::Update { base_url, no_test } => {
+            let updated = update::update(&layout, base_url.as_deref())?;
+            for page in &updated.pages {
+                match page {
+                    update::Page::Fetched {
+                        file,
+                        from,
+                        changed,
+                        ..
+                    } => {
+                        let state = if *changed { "changed" } else { "unchanged" };
+                        println!("fetched {file} from {from} ({state})");
+                    }
+                    update::Page::Skipped { file, reason } => {
+                        println!("skipped {file}: {reason}");
+                    }
+                }
+            }
+            println!();
+            emit(&diff::render::text(&updated.report))?;
+            if updated.written.is_empty() {
+                println!("\nnothing to write: the committed files are up to date");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for file in &updated.written {
+                println!("wrote {file}");
+            }
+            if no_test {
+                println!("next: `cargo test --workspace`, then `cargo insta review`");
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("\nrunning `cargo test --workspace` to collect changed snapshots…");
+            let tests = commands::test_for_snapshots(&layout)?;
+            for pending in &tests.pending {
+                println!("pending snapshot: {pending}");
+            }
+            if !tests.pending.is_empty() {
+                println!("review them with `cargo insta review` (cargo install cargo-insta)");
+            }
+            if !tests.passed {
+                eprintln!("error: tests other than snapshots failed; see above");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on_breaking,
+        } => {
+            let old_doc = diff::input::load(&old, layout.root())?;
+            let new_doc = diff::input::load(&new, layout.root())?;
+            let report = diff::diff(&old_doc, &new_doc, &old, &new);
+            emit(&match format {
+                Format::Text => diff::render::text(&report),
+                Format::Json => diff::render::json(&report),
+            })?;
+            if fail_on_breaking && report.has_breaking() {
+                return Ok(ExitCode::from(BREAKING_FOUND));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }

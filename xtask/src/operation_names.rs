@@ -58,15 +58,27 @@ pub fn overlay_operation_id(overlay: &Value, method: &str, path: &str) -> Option
     })
 }
 
-/// Makes `name` unique among `taken` by appending `_2`, `_3`, … and records it.
+/// What is left of a name once a generator has turned it into a Rust identifier, case and
+/// separators aside: progenitor makes `getModel` and `get_model` the same method, and typify
+/// makes the titles `Event Type` and `event_type` the same type. Two names with the same key
+/// would become one Rust name.
+pub fn rust_name_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Makes `name` unique by appending `_2`, `_3`, …; `taken` holds the [`rust_name_key`]s of the
+/// names already given, so the result is also unique once converted to a Rust name.
 pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     let mut candidate = name.clone();
     let mut n = 2;
-    while taken.contains(&candidate) {
+    while taken.contains(&rust_name_key(&candidate)) {
         candidate = format!("{name}_{n}");
         n += 1;
     }
-    taken.insert(candidate.clone());
+    taken.insert(rust_name_key(&candidate));
     candidate
 }
 
@@ -101,5 +113,8 @@ mod tests {
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a_2");
         assert_eq!(unique("a".into(), &mut taken), "a_3");
+        // Names that become the same Rust identifier are not unique either.
+        let mut taken = BTreeSet::from([rust_name_key("getModel")]);
+        assert_eq!(unique("get_model".into(), &mut taken), "get_model_2");
     }
 }

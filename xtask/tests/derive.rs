@@ -210,3 +210,100 @@ fn the_project_spec_derives_the_documented_forms() {
         "schema examples must be converted"
     );
 }
+
+#[test]
+fn additional_properties_false_is_dropped_so_new_response_fields_still_decode() {
+    let derived = derive(&spec_with(
+        "      type: object\n      additionalProperties: false\n      properties:\n        tags: {type: object, additionalProperties: {type: string}}\n",
+        "",
+    ));
+    let thing = thing(&derived.doc);
+    assert!(thing.get("additionalProperties").is_none());
+    assert_eq!(
+        thing["properties"]["tags"]["additionalProperties"],
+        json!({"type": "string"}),
+        "a map's value schema is not a restriction"
+    );
+    assert!(derived.notes.iter().any(|n| {
+        n.starts_with("/components/schemas/Thing: dropped `additionalProperties: false`")
+    }));
+}
+
+#[test]
+fn patterns_are_dropped_because_the_server_checks_them() {
+    let derived = derive(&spec_with(
+        "      type: object\n      properties:\n        cost: {anyOf: [{type: number}, {type: string, pattern: '^(?!^[-+.]*$)[+-]?0*\\d*\\.?\\d*$'}]}\n",
+        "",
+    ));
+    assert_eq!(
+        thing(&derived.doc)["properties"]["cost"],
+        json!({"anyOf": [{"type": "number"}, {"type": "string"}]})
+    );
+}
+
+/// A `oneOf` of two variants that pydantic titles alike, as Baseten's full spec does.
+const TAGGED_VARIANTS: &str = "      type: object\n      properties:\n        event: {oneOf: [{$ref: '#/components/schemas/Created'}, {$ref: '#/components/schemas/Deleted'}]}\n";
+const VARIANTS: &str = "    Created:\n      type: object\n      properties:\n        event_type: {const: CREATED, title: Event Type, type: string}\n    Deleted:\n      type: object\n      properties:\n        event_type: {const: DELETED, title: Event Type, type: string}\n";
+
+#[test]
+fn const_discriminators_titled_alike_lose_their_titles_so_each_gets_its_own_type() {
+    // typify would give both one-value enums the name `EventType` and reuse the first for both.
+    let derived = derive(&spec_with(TAGGED_VARIANTS, VARIANTS));
+    let schemas = &derived.doc["components"]["schemas"];
+    assert_eq!(
+        schemas["Created"]["properties"]["event_type"],
+        json!({"type": "string", "enum": ["CREATED"]})
+    );
+    assert_eq!(
+        schemas["Deleted"]["properties"]["event_type"],
+        json!({"type": "string", "enum": ["DELETED"]})
+    );
+    assert!(derived.notes.contains(
+        &"dropped the inline title `Event Type` wherever it occurs (inline schemas of different shapes bear it; typify would give them one Rust type)".to_string()
+    ));
+}
+
+#[test]
+fn an_inline_title_that_names_a_component_is_dropped() {
+    let derived = derive(&spec_with(
+        "      type: object\n      properties:\n        name: {type: string, maxLength: 255, title: Name}\n        other: {$ref: '#/components/schemas/Name'}\n",
+        "    Name: {type: string, enum: [A, B], title: Status}\n",
+    ));
+    let schemas = &derived.doc["components"]["schemas"];
+    assert!(
+        schemas["Thing"]["properties"]["name"]
+            .get("title")
+            .is_none()
+    );
+    assert_eq!(
+        schemas["Name"]["title"], "Status",
+        "a component's own title stays"
+    );
+}
+
+#[test]
+fn identical_titled_schemas_and_plain_scalars_keep_their_titles() {
+    let derived = derive(&spec_with(
+        "      type: object\n      properties:\n        a: {type: string, enum: [X, Y], title: Mode, description: first}\n        b: {type: string, enum: [X, Y], title: Mode, description: second}\n        c: {type: string, title: Label}\n        d: {type: integer, title: Label}\n",
+        "",
+    ));
+    let properties = &thing(&derived.doc)["properties"];
+    // Same shape: one Rust type `Mode` is right. Plain scalars never become types.
+    assert_eq!(properties["a"]["title"], "Mode");
+    assert_eq!(properties["b"]["title"], "Mode");
+    assert_eq!(properties["c"]["title"], "Label");
+    assert_eq!(properties["d"]["title"], "Label");
+}
+
+#[test]
+fn derived_operation_ids_do_not_collide_with_overlay_ids_once_made_rust_names() {
+    // progenitor turns `getV1Models` into the method `get_v1_models`.
+    let doc = yaml(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v1/models:\n    get: {responses: {'200': {description: ''}}}\n    post: {operationId: getV1Models, responses: {'200': {description: ''}}}\n",
+    );
+    let derived = derive(&doc);
+    assert_eq!(
+        derived.doc["paths"]["/v1/models"]["get"]["operationId"],
+        "get_v1_models_2"
+    );
+}

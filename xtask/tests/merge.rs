@@ -103,6 +103,27 @@ fn an_incompatible_component_names_both_files_and_the_first_difference() {
 }
 
 #[test]
+fn a_keyword_only_one_copy_has_is_a_conflict_in_either_order() {
+    let with_format = NARROW.replace("id: {type: string}", "id: {type: string, format: uuid}");
+    for (first, second) in [
+        (NARROW, with_format.as_str()),
+        (with_format.as_str(), NARROW),
+    ] {
+        let text = message(
+            merge(&[
+                source("a.yaml", &doc(OP_A, first)),
+                source("b.yaml", &doc(OP_B, second)),
+            ])
+            .unwrap_err(),
+        );
+        assert!(
+            text.starts_with("component `schemas/Thing` differs between a.yaml:17 and b.yaml:17"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn the_same_operation_in_two_sources_is_an_error_naming_both() {
     let text = message(
         merge(&[

@@ -34,3 +34,15 @@ fn every_problem_is_listed_with_its_pointer() {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
 }
+
+#[test]
+fn operation_ids_that_become_the_same_rust_method_are_reported() {
+    let doc = yaml(
+        "openapi: 3.1.0\npaths:\n  /a:\n    get: {operationId: getThing, responses: {'200': {description: ''}}}\n  /b:\n    get: {operationId: get_thing, responses: {'200': {description: ''}}}\n",
+    );
+    let text = message(validate(&doc, "spec.yaml").unwrap_err());
+    assert!(
+        text.contains("/paths/~1b/get/operationId: `get_thing` (GET /b) and `getThing` (GET /a) become the same Rust method name"),
+        "{text}"
+    );
+}

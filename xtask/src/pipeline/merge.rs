@@ -330,12 +330,15 @@ pub fn superset_additions(narrow: &Value, wide: &Value, pointer: &str) -> Option
 fn is_superset(narrow: &Value, wide: &Value, pointer: &str, added: &mut Vec<String>) -> bool {
     match (narrow, wide) {
         (Value::Object(n), Value::Object(w)) => {
+            // Same keywords on both sides (only `properties` may differ, below).
             if w.keys().any(|k| !n.contains_key(k)) {
                 return false;
             }
             for (key, nv) in n {
                 let child = child_pointer(pointer, key);
-                let wv = &w[key];
+                let Some(wv) = w.get(key) else {
+                    return false;
+                };
                 if key == "properties" {
                     let (Some(np), Some(wp)) = (nv.as_object(), wv.as_object()) else {
                         return false;

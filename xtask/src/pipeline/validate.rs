@@ -3,10 +3,11 @@
 //! These are the rules whose violation would otherwise surface as a confusing progenitor panic
 //! or a silently wrong client: every `$ref` resolves, every `{param}` of a path template is
 //! declared as a required path parameter (and every path parameter appears in the template),
-//! operation ids are unique, and security requirements name defined schemes. The structure of
+//! operation ids are unique (also once converted to Rust names), and security requirements name defined schemes. The structure of
 //! the document is also checked against the OpenAPI JSON Schema (see `meta_schema`).
 
 use crate::document::child_pointer;
+use crate::operation_names::rust_name_key;
 use crate::pipeline::HTTP_METHODS;
 use anyhow::{Result, bail};
 use serde_json::Value;
@@ -82,7 +83,8 @@ fn check_operations(doc: &Value, problems: &mut Vec<String>) {
         .unwrap_or_default();
     check_security(doc.get("security"), &schemes, "/security", problems);
 
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    // Keyed by the Rust name progenitor will make of the id: `getModel` and `get_model` clash.
+    let mut ids: BTreeMap<String, (String, String)> = BTreeMap::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         problems.push("/paths: missing".into());
         return;
@@ -126,11 +128,19 @@ fn check_operations(doc: &Value, problems: &mut Vec<String>) {
                 ));
             }
             if let Some(id) = op.get("operationId").and_then(Value::as_str)
-                && let Some(other) = ids.insert(id.to_string(), label.clone())
+                && let Some((other_id, other)) =
+                    ids.insert(rust_name_key(id), (id.to_string(), label.clone()))
             {
-                problems.push(format!(
-                    "{op_ptr}/operationId: `{id}` is used by both {other} and {label}"
-                ));
+                if other_id == id {
+                    problems.push(format!(
+                        "{op_ptr}/operationId: `{id}` is used by both {other} and {label}"
+                    ));
+                } else {
+                    problems.push(format!(
+                        "{op_ptr}/operationId: `{id}` ({label}) and `{other_id}` ({other}) become \
+                         the same Rust method name"
+                    ));
+                }
             }
             if op
                 .get("responses")

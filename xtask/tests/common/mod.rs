@@ -51,3 +51,10 @@ pub fn yaml(text: &str) -> Value {
 pub fn message(err: anyhow::Error) -> String {
     format!("{err:#}")
 }
+
+/// A version of Baseten's full management API spec (`tests/fixtures/full-spec/`).
+pub fn full_spec(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/full-spec")
+        .join(file)
+}

@@ -1,0 +1,137 @@
+//! The pipeline on Baseten's whole management API, as Baseten published it on two dates
+//! (`tests/fixtures/full-spec/`: 150 and 183 operations, OpenAPI 3.1, no operation ids).
+//!
+//! For each version: `pipeline::run_on_document` (the same stages `cargo xtask generate` runs
+//! after import) derives the 3.0 document; a copy of the client crate with the project's current
+//! build.rs, src/ and dependencies is built around it; and an example that calls every
+//! operation's method compiles, which proves each operation is a method of
+//! `baseten_api::Client`. The timings and sizes are printed (`-- --nocapture`).
+//!
+//! The crates build into `target/fullspec`, shared by both versions and kept between runs, so
+//! dependencies are compiled once.
+
+mod client_crate;
+#[path = "../common/mod.rs"]
+mod common;
+
+use client_crate::ClientCrate;
+use serde_json::Value;
+use std::path::Path;
+use std::time::Instant;
+use xtask::pipeline::HTTP_METHODS;
+
+/// Each fixture and its number of operations.
+const VERSIONS: &[(&str, usize)] = &[
+    ("openapi-2026-06-03.json", 150),
+    ("openapi-2026-08-22.json", 183),
+];
+
+#[test]
+fn every_operation_of_the_full_api_is_a_method_of_a_client_that_compiles() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = workspace.join("target/fullspec");
+    for (file, operations) in VERSIONS {
+        let text = std::fs::read_to_string(common::full_spec(file)).unwrap();
+
+        let started = Instant::now();
+        let outputs = xtask::pipeline::run_on_document(file, &text, None)
+            .unwrap_or_else(|e| panic!("the pipeline fails on {file}: {e:#}"));
+        let pipeline_time = started.elapsed();
+
+        let derived: Value = serde_json::from_str(&outputs.derived).unwrap();
+        let ids = operation_ids(&derived);
+        assert_eq!(
+            ids.len(),
+            *operations,
+            "{file}: operations in the derived spec"
+        );
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{file}: operation ids are unique");
+
+        let stem = file.trim_end_matches(".json");
+        let krate = ClientCrate::prepare(
+            &workspace,
+            &target.join("crates").join(stem),
+            stem,
+            &outputs.derived,
+            &[("every_operation", every_operation_example(file, &ids))],
+        );
+        let started = Instant::now();
+        let build = krate.build(&target);
+        let build_time = started.elapsed();
+        assert!(
+            build.success,
+            "the client generated from {file} does not build ({}):\n{}",
+            krate.dir.display(),
+            errors(&build.stderr)
+        );
+
+        let generated_path = build
+            .out_dir
+            .expect("cargo reports the build script's OUT_DIR")
+            .join("baseten_api_generated.rs");
+        let generated = std::fs::read_to_string(&generated_path).unwrap();
+        let missing: Vec<&String> = ids
+            .iter()
+            .filter(|id| !generated.contains(&format!("pub fn {id}(")))
+            .collect();
+        assert!(missing.is_empty(), "{file}: no method for {missing:?}");
+
+        eprintln!(
+            "{file}: {} operations; pipeline {} ms ({} notes); derived 3.0 spec {} bytes; \
+             cargo build {:.1} s; generated client {} bytes, {} lines ({})",
+            ids.len(),
+            pipeline_time.as_millis(),
+            outputs.notes.len(),
+            outputs.derived.len(),
+            build_time.as_secs_f64(),
+            generated.len(),
+            generated.lines().count(),
+            generated_path.display()
+        );
+    }
+}
+
+/// The `operationId` of every operation, in document order.
+fn operation_ids(doc: &Value) -> Vec<String> {
+    let mut ids = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for method in HTTP_METHODS {
+            if let Some(op) = item.get(*method) {
+                ids.push(op["operationId"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// An example that names every operation's method: it compiles only if each one exists on
+/// `baseten_api::Client` (as a builder-style method taking no arguments).
+fn every_operation_example(file: &str, ids: &[String]) -> String {
+    let mut text = format!(
+        "//! Written by xtask/tests/full_spec for {file}: calls every operation's method.\n\n\
+         #[allow(dead_code)]\nfn every_operation(client: &baseten_api::Client) {{\n"
+    );
+    for id in ids {
+        text.push_str(&format!("    let _ = client.{id}();\n"));
+    }
+    text.push_str("}\n\nfn main() {}\n");
+    text
+}
+
+/// The compiler's errors out of cargo's output (the whole output is long: 71k generated lines).
+fn errors(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let first_error = lines
+        .iter()
+        .position(|l| l.starts_with("error"))
+        .unwrap_or(0);
+    lines[first_error..]
+        .iter()
+        .take(120)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+}

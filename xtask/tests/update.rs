@@ -1,0 +1,386 @@
+//! `cargo xtask update` against a local server playing docs.baseten.co: changed pages are
+//! written with the diff reported; any page that fails leaves every file as it was.
+
+mod common;
+
+use common::{TempProject, message};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use xtask::diff::{Effect, Kind};
+use xtask::manifest::Manifest;
+use xtask::update::{Page, rebase, update};
+
+const FORCE: &str = "/reference/management-api/deployments/promote/force-roll-forward-promotion.md";
+const CHAIN: &str = "/reference/management-api/deployments/promote/promotes-a-chain-deployment-to-an-environment.md";
+const MODEL: &str =
+    "/reference/management-api/deployments/promote/promotes-a-deployment-to-an-environment.md";
+
+/// Serves `routes` (path → status line and body) on 127.0.0.1 until the test ends; any other
+/// path is a 404.
+fn serve(routes: HashMap<&'static str, (&'static str, String)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            // Drain the headers so the client sees a clean response.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or("");
+            let (status, body) = routes
+                .get(path)
+                .cloned()
+                .unwrap_or(("404 Not Found", "not found".into()));
+            let response = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: text/markdown\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    format!("http://{address}")
+}
+
+/// A docs page as Baseten serves it, around a source document.
+fn page(title: &str, operation: &str, source: &str) -> String {
+    format!("# {title}\n\n> Description.\n\n## OpenAPI\n\n````yaml {operation}\n{source}````\n")
+}
+
+fn source(project: &TempProject, file: &str) -> String {
+    std::fs::read_to_string(project.layout.sources_dir().join(file)).unwrap()
+}
+
+const FORCE_OP: &str =
+    "post /v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion";
+
+/// The three pages with a URL in the manifest, as committed; `force` replaces the first.
+fn pages(project: &TempProject, force: String) -> HashMap<&'static str, (&'static str, String)> {
+    HashMap::from([
+        (FORCE, ("200 OK", force)),
+        (
+            CHAIN,
+            (
+                "200 OK",
+                page(
+                    "Promote chain",
+                    "post /v1/chains/{chain_id}/environments/{env_name}/promote",
+                    &source(project, "promote_chain_to_environment.yaml"),
+                ),
+            ),
+        ),
+        (
+            MODEL,
+            (
+                "200 OK",
+                page(
+                    "Promote",
+                    "post /v1/models/{model_id}/environments/{env_name}/promote",
+                    &source(project, "promote_model_to_environment.yaml"),
+                ),
+            ),
+        ),
+    ])
+}
+
+/// The force-roll-forward source as Baseten might publish it next: a new optional response
+/// field and a new required query parameter.
+fn changed_force_source(project: &TempProject) -> String {
+    let text = source(project, "force_roll_forward_promotion.yaml");
+    let changed = text
+        .replace(
+            "    post:\n      summary:",
+            "    post:\n      parameters:\n        - {name: dry_run, in: query, required: true, schema: {type: boolean}}\n      summary:",
+        )
+        .replace(
+            "      properties:\n        success:",
+            "      properties:\n        message:\n          type: string\n        success:",
+        );
+    assert_ne!(changed, text, "the fixture edit applies");
+    changed
+}
+
+/// Every file under the project's `openapi/`, to prove nothing changed.
+fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(&root.join("openapi"), &mut out);
+    out
+}
+
+#[test]
+fn changed_pages_are_written_and_the_diff_reported() {
+    let project = TempProject::copy_of_project();
+    let new_source = changed_force_source(&project);
+    let base = serve(pages(
+        &project,
+        page("Force roll forward", FORCE_OP, &new_source),
+    ));
+
+    let updated = update(&project.layout, Some(&base)).unwrap();
+
+    let fetched: Vec<(&str, bool)> = updated
+        .pages
+        .iter()
+        .filter_map(|p| match p {
+            Page::Fetched { file, changed, .. } => Some((file.as_str(), *changed)),
+            Page::Skipped { .. } => None,
+        })
+        .collect();
+    assert_eq!(
+        fetched,
+        [
+            ("openapi/sources/force_roll_forward_promotion.yaml", true),
+            ("openapi/sources/promote_chain_to_environment.yaml", false),
+            ("openapi/sources/promote_model_to_environment.yaml", false),
+        ]
+    );
+    let skipped: Vec<&Page> = updated
+        .pages
+        .iter()
+        .filter(|p| matches!(p, Page::Skipped { .. }))
+        .collect();
+    assert!(
+        matches!(skipped.as_slice(), [Page::Skipped { file, reason }]
+            if file == "openapi/sources/promote_development_to_production.yaml"
+                && reason.starts_with("the manifest records no URL for it")),
+        "{skipped:?}"
+    );
+
+    let report = &updated.report;
+    let subject = "POST /v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion";
+    let dry_run = report.find(subject, "parameter `dry_run` (query)")[0];
+    assert_eq!(
+        (dry_run.kind, dry_run.rust, dry_run.wire),
+        (Kind::ParameterAdded, Effect::Breaking, Effect::Breaking)
+    );
+    let added = report.find("SignalPromotionResponseV1", "message")[0];
+    assert_eq!(
+        (added.kind, added.rust, added.wire),
+        (Kind::PropertyAdded, Effect::Compatible, Effect::Compatible)
+    );
+
+    assert_eq!(
+        updated.written,
+        [
+            "openapi/sources/force_roll_forward_promotion.yaml",
+            "openapi/sources/manifest.yaml",
+            "openapi/baseten.yaml",
+            "openapi/baseten-3.0.json"
+        ]
+    );
+    assert_eq!(
+        source(&project, "force_roll_forward_promotion.yaml"),
+        new_source
+    );
+    let manifest = Manifest::load(&project.layout.manifest()).unwrap();
+    let entry = manifest
+        .sources
+        .iter()
+        .find(|e| e.file == "force_roll_forward_promotion.yaml")
+        .unwrap();
+    assert_eq!(
+        entry.sha256,
+        xtask::manifest::sha256_hex(new_source.as_bytes())
+    );
+    assert_eq!(entry.imported_from, None, "it now comes from its URL");
+    assert!(
+        entry
+            .url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://docs.baseten.co/"),
+        "the manifest keeps the real URL, not the test server's"
+    );
+    // What was written is exactly what `generate` makes of the new sources.
+    assert!(xtask::commands::check(&project.layout).unwrap().is_empty());
+    assert!(
+        std::fs::read_to_string(project.layout.derived())
+            .unwrap()
+            .contains("\"dry_run\"")
+    );
+
+    // Fetching the same pages again changes nothing.
+    let again = update(&project.layout, Some(&base)).unwrap();
+    assert!(again.written.is_empty(), "{:?}", again.written);
+    assert!(again.report.changes.is_empty());
+}
+
+#[test]
+fn unchanged_pages_write_nothing() {
+    let project = TempProject::copy_of_project();
+    let force = page(
+        "Force roll forward",
+        FORCE_OP,
+        &source(&project, "force_roll_forward_promotion.yaml"),
+    );
+    let base = serve(pages(&project, force));
+    let before = files(project.dir.path());
+    let updated = update(&project.layout, Some(&base)).unwrap();
+    assert!(updated.written.is_empty());
+    assert!(updated.report.changes.is_empty());
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn a_page_that_cannot_be_fetched_changes_no_file_and_is_named() {
+    let project = TempProject::copy_of_project();
+    let mut routes = pages(
+        &project,
+        page("F", FORCE_OP, &changed_force_source(&project)),
+    );
+    routes.insert(MODEL, ("404 Not Found", "gone".into()));
+    let base = serve(routes);
+    let before = files(project.dir.path());
+
+    let text = message(update(&project.layout, Some(&base)).unwrap_err());
+    assert!(
+        text.starts_with("1 page(s) could not be used; no file was changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "page https://docs.baseten.co{MODEL} (fetched from {base}{MODEL}) for openapi/sources/promote_model_to_environment.yaml: cannot fetch {base}{MODEL}: HTTP 404"
+        )),
+        "{text}"
+    );
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn pages_that_no_longer_parse_change_no_file_and_each_is_named_with_why() {
+    let project = TempProject::copy_of_project();
+    let mut routes = pages(
+        &project,
+        page("F", FORCE_OP, &changed_force_source(&project)),
+    );
+    // Broken YAML: the block starts on page line 8; the unclosed list runs to its end.
+    routes.insert(
+        CHAIN,
+        (
+            "200 OK",
+            page(
+                "Chain",
+                "post /v1/chains/{chain_id}/environments/{env_name}/promote",
+                "openapi: 3.1.0\ninfo:\n  title: [unclosed\n",
+            ),
+        ),
+    );
+    // A page that lost its OpenAPI block.
+    routes.insert(MODEL, ("200 OK", "# Promote\n\nMoved.\n".into()));
+    let base = serve(routes);
+    let before = files(project.dir.path());
+
+    let text = message(update(&project.layout, Some(&base)).unwrap_err());
+    assert!(text.starts_with("2 page(s) could not be used"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "for openapi/sources/promote_chain_to_environment.yaml: https://docs.baseten.co{CHAIN} (OpenAPI block):11:"
+        )) && text.contains("invalid YAML"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "for openapi/sources/promote_model_to_environment.yaml: https://docs.baseten.co{MODEL}: no OpenAPI block found"
+        )),
+        "{text}"
+    );
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn a_page_that_now_documents_another_operation_is_refused() {
+    let project = TempProject::copy_of_project();
+    let moved = source(&project, "force_roll_forward_promotion.yaml")
+        .replace("/force_roll_forward_promotion:", "/roll_forward:");
+    let base = serve(pages(
+        &project,
+        page(
+            "F",
+            "post /v1/models/{model_id}/environments/{env_name}/roll_forward",
+            &moved,
+        ),
+    ));
+    let before = files(project.dir.path());
+    let text = message(update(&project.layout, Some(&base)).unwrap_err());
+    assert!(
+        text.contains("the page now documents `post /v1/models/{model_id}/environments/{env_name}/roll_forward`, not `post /v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion`"),
+        "{text}"
+    );
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn pages_that_do_not_merge_change_no_file() {
+    let project = TempProject::copy_of_project();
+    // One page's copy of a shared component now differs in a way the merge cannot reconcile.
+    let conflicting = source(&project, "promote_model_to_environment.yaml").replace(
+        "          description: Unique identifier of the deployment\n",
+        "          description: Unique identifier of the deployment\n          format: uuid\n",
+    );
+    assert_ne!(
+        conflicting,
+        source(&project, "promote_model_to_environment.yaml")
+    );
+    let mut routes = pages(
+        &project,
+        page("F", FORCE_OP, &changed_force_source(&project)),
+    );
+    routes.insert(
+        MODEL,
+        (
+            "200 OK",
+            page(
+                "Promote",
+                "post /v1/models/{model_id}/environments/{env_name}/promote",
+                &conflicting,
+            ),
+        ),
+    );
+    let base = serve(routes);
+    let before = files(project.dir.path());
+    let text = message(update(&project.layout, Some(&base)).unwrap_err());
+    assert!(
+        text.starts_with(
+            "the fetched pages do not make a valid spec; no file was changed: component \
+             `schemas/DeploymentV1` differs between"
+        ),
+        "{text}"
+    );
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn the_base_url_replaces_the_origin_and_keeps_the_path() {
+    assert_eq!(
+        rebase(
+            "https://docs.baseten.co/reference/x.md",
+            "http://127.0.0.1:8000"
+        ),
+        "http://127.0.0.1:8000/reference/x.md"
+    );
+    assert_eq!(
+        rebase(
+            "https://docs.baseten.co/reference/x.md?a=1",
+            "https://mirror.example/docs/"
+        ),
+        "https://mirror.example/docs/reference/x.md?a=1"
+    );
+}
