@@ -1,0 +1,153 @@
+//! The accept loop: connections, injected faults, and the request log.
+//!
+//! It is hyper's own loop rather than `axum::serve` because a dropped-connection fault must
+//! close the socket without an answer: a hyper service that returns an error does exactly
+//! that, while axum always answers.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_service::Service;
+
+use crate::error::ApiError;
+use crate::faults::Fault;
+use crate::routes::{self, AnsweredOperation};
+use crate::server::{App, REQUEST_LOG_CAPACITY, lock};
+use crate::types::RecordedRequest;
+
+/// The error a service returns to make hyper close the connection without answering.
+#[derive(Debug)]
+struct DroppedConnection;
+
+impl std::fmt::Display for DroppedConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DroppedConnection {}
+
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let router = routes::router(Arc::clone(&app));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        // E.g. out of file descriptors: back off instead of spinning.
+                        tracing::warn!(%error, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let app = Arc::clone(&app);
+                let router = router.clone();
+                let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                    answer(Arc::clone(&app), router.clone(), request)
+                });
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    // Errors here are clients going away and injected drops: nothing to do.
+                    let _ = connection.await;
+                });
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(1), graceful.shutdown()).await;
+}
+
+/// Faults first (they stand for the network and Baseten's front end), then the routes; every
+/// request is logged with its answer.
+async fn answer(
+    app: Arc<App>,
+    mut router: axum::Router,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, DroppedConnection> {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let (latency, fault) = {
+        let mut faults = lock(&app.faults);
+        (faults.latency(), faults.next())
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let response = match fault {
+        Fault::Drop => {
+            record(&app, method, path, None, None, None);
+            return Err(DroppedConnection);
+        }
+        Fault::ServerError(status) => {
+            axum::response::IntoResponse::into_response(ApiError::internal(
+                status,
+                "Injected fault: the mock answered with a server error.",
+            ))
+        }
+        Fault::None => {
+            let result: Result<_, Infallible> = router.call(request.map(Body::new)).await;
+            match result {
+                Ok(response) => response,
+                Err(never) => match never {},
+            }
+        }
+    };
+
+    let (parts, body) = response.into_parts();
+    // Bodies are small, complete JSON documents; read it to log it, then send the same bytes.
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let operation = parts
+        .extensions
+        .get::<AnsweredOperation>()
+        .map(|op| op.0.clone());
+    let json = serde_json::from_slice(&bytes).ok();
+    record(
+        &app,
+        method,
+        path,
+        operation,
+        Some(parts.status.as_u16()),
+        json,
+    );
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+fn record(
+    app: &App,
+    method: String,
+    path: String,
+    operation_id: Option<String>,
+    status: Option<u16>,
+    response_body: Option<serde_json::Value>,
+) {
+    tracing::debug!(%method, %path, ?status, "request");
+    let mut log = lock(&app.log);
+    if log.len() == REQUEST_LOG_CAPACITY {
+        log.pop_front();
+    }
+    log.push_back(RecordedRequest {
+        method,
+        path,
+        operation_id,
+        status,
+        response_body,
+    });
+}

@@ -1,0 +1,72 @@
+//! A local, stateful Baseten management API for tests, demos and development: the four
+//! promotion operations of `openapi/baseten.yaml`, with Baseten's documented behaviour (errors,
+//! rate limits, rolling promotions, build statuses), simulated time and fault injection.
+//!
+//! In a test:
+//!
+//! ```
+//! use std::time::Duration;
+//! use baseten_mock::{MockServer, Seed};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let mock = MockServer::start().await;
+//! mock.seed(Seed::demo()).unwrap();
+//! let client = mock.client();
+//!
+//! let building = client
+//!     .promote_development_to_production()
+//!     .model_id("mdl-llama")
+//!     .send()
+//!     .await
+//!     .unwrap()
+//!     .into_inner();
+//! assert_eq!(building.status.to_string(), "BUILDING");
+//!
+//! // Simulated time: build (60 s), deploy (30 s), load the model (30 s).
+//! mock.advance(Duration::from_secs(120));
+//! assert!(mock.deployment(&building.id).unwrap().is_production);
+//! # }
+//! ```
+//!
+//! As a process: `cargo run -p baseten-mock -- --listen 127.0.0.1:8080 --seed seed.yaml`.
+//!
+//! The crate's README describes the seed format, the simulated steps and the assumptions made
+//! where Baseten documents nothing.
+
+#![warn(missing_docs)]
+
+mod accept;
+mod auth;
+mod clock;
+mod error;
+mod faults;
+mod rate_limit;
+mod routes;
+mod seed;
+mod server;
+pub mod spec;
+mod state;
+mod types;
+
+pub use clock::{ClockMode, MANUAL_EPOCH};
+pub use error::MockError;
+pub use faults::Faults;
+pub use rate_limit::RateLimit;
+pub use seed::{
+    ChainDeploymentSeed, ChainEnvironmentSeed, ChainSeed, ChainletSeed, DeploymentSeed,
+    EnvironmentSeed, ModelSeed, Seed, SeedError,
+};
+pub use server::{DEFAULT_API_KEY, MockServer, MockServerBuilder, REQUEST_LOG_CAPACITY};
+pub use types::{
+    AutoscalingSettings, ChainDeployment, ChainEnvironment, Chainlet, Deployment, DeploymentStatus,
+    Environment, Promotion, PromotionStatus, RecordedRequest, RollingSettings, Timings,
+};
+
+/// The `operationId`s this mock implements; the tests check that this covers the spec.
+pub const IMPLEMENTED_OPERATIONS: [&str; 4] = routes::IMPLEMENTED;
+
+/// The README's examples, compiled and run as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,423 @@
+//! [`MockServer`] (a running mock and its Rust API) and [`MockServerBuilder`]. The accept loop
+//! is in `accept.rs`.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::http::HeaderValue;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::accept;
+use crate::clock::{Clock, ClockMode};
+use crate::error::MockError;
+use crate::faults::{FaultState, Faults};
+use crate::rate_limit::{RateLimit, RateLimiter};
+use crate::seed::{Seed, SeedError};
+use crate::spec::Spec;
+use crate::state::World;
+use crate::types::{
+    ChainDeployment, ChainEnvironment, Deployment, Environment, Promotion, RecordedRequest, Timings,
+};
+
+/// The API key a mock accepts unless told otherwise.
+pub const DEFAULT_API_KEY: &str = "mock-api-key";
+
+/// How many requests [`MockServer::requests`] remembers (the oldest are forgotten first), so a
+/// long-running process does not grow without bound.
+pub const REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// State shared by the server tasks and the [`MockServer`] handle. Each part has its own lock,
+/// held only for a few non-async statements.
+#[derive(Debug)]
+pub(crate) struct App {
+    pub(crate) spec: &'static Spec,
+    pub(crate) world: Mutex<World>,
+    pub(crate) keys: Mutex<BTreeSet<String>>,
+    pub(crate) rate: Mutex<RateLimiter>,
+    pub(crate) faults: Mutex<FaultState>,
+    pub(crate) log: Mutex<VecDeque<RecordedRequest>>,
+    pub(crate) validate_responses: bool,
+}
+
+/// Locks a mutex even if a thread panicked while holding it: the mock's state stays usable, and
+/// a test's own panic is reported instead of a poisoned-lock panic.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Configures a [`MockServer`]. From [`MockServer::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct MockServerBuilder {
+    listen: SocketAddr,
+    keys: Vec<String>,
+    seed: Seed,
+    seed_origin: String,
+    clock: ClockMode,
+    timings: Timings,
+    rate_limit: Option<RateLimit>,
+    faults: Faults,
+    validate_responses: bool,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            keys: Vec::new(),
+            seed: Seed::default(),
+            seed_origin: "seed".to_owned(),
+            clock: ClockMode::Manual,
+            timings: Timings::default(),
+            rate_limit: Some(RateLimit::default()),
+            faults: Faults::default(),
+            validate_responses: cfg!(debug_assertions),
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Address to listen on. Default `127.0.0.1:0` (a free port).
+    pub fn listen(mut self, address: SocketAddr) -> Self {
+        self.listen = address;
+        self
+    }
+
+    /// Accepts this API key (call again for more). Without any, [`DEFAULT_API_KEY`].
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.keys.push(key.into());
+        self
+    }
+
+    /// Initial data. Default: nothing.
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Initial data, named `origin` (e.g. the file it came from) in errors.
+    pub fn seed_from(mut self, seed: Seed, origin: impl Into<String>) -> Self {
+        self.seed = seed;
+        self.seed_origin = origin.into();
+        self
+    }
+
+    /// Manual (default) or real clock.
+    pub fn clock(mut self, mode: ClockMode) -> Self {
+        self.clock = mode;
+        self
+    }
+
+    /// Build step durations. Default [`Timings::default`].
+    pub fn timings(mut self, timings: Timings) -> Self {
+        self.timings = timings;
+        self
+    }
+
+    /// Rate limit per key and operation. Default [`RateLimit::default`] (100 per second).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// No rate limit.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
+    /// Faults to inject. Default none.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Whether every 200 answer is checked against the spec's response schema before it is
+    /// sent (a mismatch becomes a `500 MOCK_BUG` answer). Default: on in debug builds.
+    pub fn validate_responses(mut self, on: bool) -> Self {
+        self.validate_responses = on;
+        self
+    }
+
+    /// Starts the server.
+    ///
+    /// # Errors
+    ///
+    /// [`MockError::Seed`] for inconsistent seed data, [`MockError::InvalidApiKey`],
+    /// [`MockError::Bind`] if the address cannot be bound, [`MockError::Spec`] if the embedded
+    /// spec is unusable.
+    pub async fn start(self) -> Result<MockServer, MockError> {
+        let spec = Spec::embedded().map_err(MockError::Spec)?;
+        let keys = if self.keys.is_empty() {
+            vec![DEFAULT_API_KEY.to_owned()]
+        } else {
+            self.keys
+        };
+        for key in &keys {
+            check_key(key)?;
+        }
+        let mut world = World::new(Clock::new(self.clock), self.timings);
+        world.apply_seed(&self.seed, &self.seed_origin)?;
+
+        let listener = TcpListener::bind(self.listen)
+            .await
+            .map_err(|source| MockError::Bind {
+                address: self.listen,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| MockError::Bind {
+            address: self.listen,
+            source,
+        })?;
+
+        let app = Arc::new(App {
+            spec,
+            world: Mutex::new(world),
+            keys: Mutex::new(keys.iter().cloned().collect()),
+            rate: Mutex::new(RateLimiter::new(self.rate_limit)),
+            faults: Mutex::new(FaultState::new(self.faults)),
+            log: Mutex::new(VecDeque::new()),
+            validate_responses: self.validate_responses,
+        });
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(accept::serve(listener, Arc::clone(&app), shutdown_rx));
+        tracing::info!(%address, "baseten-mock listening");
+        Ok(MockServer {
+            app,
+            address,
+            api_key: keys[0].clone(),
+            shutdown,
+            task: Some(task),
+        })
+    }
+}
+
+fn check_key(key: &str) -> Result<(), MockError> {
+    let visible = !key.is_empty() && key.bytes().all(|b| b.is_ascii_graphic());
+    if visible && HeaderValue::from_str(&format!("Api-Key {key}")).is_ok() {
+        Ok(())
+    } else {
+        Err(MockError::InvalidApiKey(key.to_owned()))
+    }
+}
+
+/// A running mock Baseten on 127.0.0.1, with a Rust API to seed it, move its clock, inject
+/// faults and read its state back.
+///
+/// It stops when dropped (or with [`shutdown`](Self::shutdown)). Must be created inside a tokio
+/// runtime, which runs its tasks.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use baseten_mock::{MockServer, Seed};
+///
+/// let mock = MockServer::start().await;
+/// mock.seed(Seed::demo()).unwrap();
+/// let client = mock.client();
+/// let deployment = client
+///     .promote_model_to_environment()
+///     .model_id("mdl-llama")
+///     .env_name("staging")
+///     .body(baseten_api::types::PromoteToEnvironmentRequestV1::builder().deployment_id("dpl-llama-v2"))
+///     .send()
+///     .await
+///     .unwrap()
+///     .into_inner();
+/// assert_eq!(deployment.environment.as_deref(), Some("staging"));
+/// assert_eq!(
+///     mock.environment("mdl-llama", "staging").unwrap().deployment_id.as_deref(),
+///     Some("dpl-llama-v2")
+/// );
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct MockServer {
+    app: Arc<App>,
+    address: SocketAddr,
+    api_key: String,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Starts an empty mock with the defaults: a free port on 127.0.0.1, key
+    /// [`DEFAULT_API_KEY`], manual clock, 100 requests per second, no faults.
+    ///
+    /// # Panics
+    ///
+    /// If it cannot start (no free port, or a broken build); use
+    /// [`builder`](Self::builder)`().start()` to get the error instead.
+    pub async fn start() -> Self {
+        match Self::builder().start().await {
+            Ok(server) => server,
+            Err(error) => panic!("baseten-mock could not start: {error}"),
+        }
+    }
+
+    /// A builder for a mock with non-default settings.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123`. When listening on all interfaces
+    /// (`0.0.0.0`, `::`), the loopback address of the same family.
+    pub fn url(&self) -> String {
+        let mut address = self.address;
+        if address.ip().is_unspecified() {
+            address.set_ip(match address {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{address}")
+    }
+
+    /// The socket address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The first API key it accepts.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// A [`baseten_api::Client`] for this mock, with its API key and the client's default
+    /// settings (including its retries).
+    ///
+    /// # Panics
+    ///
+    /// If the client cannot be built, which its builder does only for a bad key or URL: the
+    /// key was checked at start and the URL is a loopback `http://` URL.
+    pub fn client(&self) -> baseten_api::Client {
+        let url = self.url();
+        match baseten_api::Client::builder()
+            .api_key(self.api_key.as_str())
+            .base_url(url.as_str())
+            .build()
+        {
+            Ok(client) => client,
+            Err(error) => panic!("baseten-mock: cannot build a client for {url}: {error}"),
+        }
+    }
+
+    /// Adds models and chains.
+    ///
+    /// # Errors
+    ///
+    /// [`SeedError::Invalid`] naming the offending field if the data is inconsistent with
+    /// itself or with what the mock already holds; nothing is added then.
+    pub fn seed(&self, seed: Seed) -> Result<(), SeedError> {
+        lock(&self.app.world).apply_seed(&seed, "seed")
+    }
+
+    /// Accepts one more API key.
+    ///
+    /// # Errors
+    ///
+    /// [`MockError::InvalidApiKey`] if it cannot be sent in a header.
+    pub fn add_api_key(&self, key: impl Into<String>) -> Result<(), MockError> {
+        let key = key.into();
+        check_key(&key)?;
+        lock(&self.app.keys).insert(key);
+        Ok(())
+    }
+
+    /// Moves simulated time forward by `by` and applies every build and promotion step that
+    /// became due, in order.
+    pub fn advance(&self, by: Duration) {
+        lock(&self.app.world).advance(by);
+    }
+
+    /// Simulated time since start.
+    pub fn elapsed(&self) -> Duration {
+        lock(&self.app.world).clock.now()
+    }
+
+    /// A model deployment, as the API would return it now.
+    pub fn deployment(&self, id: &str) -> Option<Deployment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.deployment(id)
+    }
+
+    /// All deployments of a model (including ones the mock created), ordered by id.
+    pub fn deployments(&self, model_id: &str) -> Vec<Deployment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.deployments_of(model_id)
+    }
+
+    /// A model environment: what it serves, its rolling settings and promotion.
+    pub fn environment(&self, model_id: &str, env: &str) -> Option<Environment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.environment(model_id, env)
+    }
+
+    /// The running or last rolling promotion of a model environment.
+    pub fn promotion(&self, model_id: &str, env: &str) -> Option<Promotion> {
+        self.environment(model_id, env)?.promotion
+    }
+
+    /// Simulates the candidate of a rolling promotion failing: from its next step the
+    /// promotion is `RAMPING_DOWN` (traffic moving back), ending `FAILED`, unless forced forward.
+    ///
+    /// # Errors
+    ///
+    /// [`MockError::NotFound`] for an unknown model or environment,
+    /// [`MockError::NoPromotionInProgress`] if no rolling promotion is running.
+    pub fn fail_promotion(&self, model_id: &str, env: &str) -> Result<(), MockError> {
+        lock(&self.app.world).fail_promotion(model_id, env)
+    }
+
+    /// A chain deployment, as the API would return it now.
+    pub fn chain_deployment(&self, id: &str) -> Option<ChainDeployment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.chain_deployment(id)
+    }
+
+    /// A chain environment.
+    pub fn chain_environment(&self, chain_id: &str, env: &str) -> Option<ChainEnvironment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.chain_environment(chain_id, env)
+    }
+
+    /// Replaces the injected faults (and restarts their generator from the new seed).
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.app.faults) = FaultState::new(faults);
+    }
+
+    /// Replaces the rate limit (`None`: unlimited) and forgets the current windows.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        lock(&self.app.rate).set_limit(limit);
+    }
+
+    /// The requests received so far, oldest first (at most [`REQUEST_LOG_CAPACITY`]).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.app.log).iter().cloned().collect()
+    }
+
+    /// Stops accepting connections, closes idle ones, and waits (at most a second) for the
+    /// ones in flight.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        // The accept loop sees this and stops; nothing to wait for in a destructor.
+        let _ = self.shutdown.send(true);
+    }
+}
