@@ -315,9 +315,16 @@ fn enum_values_added_break_receivers_and_removed_ones_break_senders() {
     assert_eq!(
         kinds("Status"),
         [
-            (Kind::EnumValuesAdded, Breaking, Breaking),
+            (Kind::EnumValuesAdded, Breaking, Behavior),
             (Kind::EnumValuesRemoved, Breaking, Compatible),
         ]
+    );
+    // A one-value enum (a `const`) is closed: an old client cannot decode another value.
+    let single = compare(&spec(&status("A")), &spec(&status("A, B")));
+    let added = single.find("Status", "")[0];
+    assert_eq!(
+        (added.kind, added.rust, added.wire),
+        (Kind::EnumValuesAdded, Breaking, Breaking)
     );
     assert_eq!(report.find("Status", "")[0].new, Some(json!(["C"])));
     // `const` is a one-value enum.

@@ -42,7 +42,7 @@
 //! | became optional | compatible¹ / compatible | compatible¹ / breaking |
 //! | became nullable | compatible¹ / compatible | compatible¹ / breaking |
 //! | became non-nullable | compatible¹ / breaking | compatible¹ / compatible |
-//! | enum values added | compatible / compatible | breaking (exhaustive `match`) / breaking (an old client without open enums cannot decode it) |
+//! | enum values added | compatible / compatible | breaking (exhaustive `match`) / behavior: string enums of 2+ values are open, an old client decodes the value as `Unknown(..)`; breaking for a one-value (`const`) enum |
 //! | enum values removed | breaking / breaking | breaking / compatible |
 //! | default changed | behavior¹ / compatible | behavior¹ / behavior |
 //! | schema added / removed | compatible; breaking (the type is gone) / compatible | same |

@@ -174,13 +174,23 @@ impl Differ<'_> {
         let added: Vec<Value> = new.iter().filter(|v| !old.contains(v)).cloned().collect();
         let removed: Vec<Value> = old.iter().filter(|v| !new.contains(v)).cloned().collect();
         if !added.is_empty() {
+            // build.rs gives every string enum of two or more values an `Unknown(String)`
+            // variant, so an old client decodes a new value; a one-value enum (a `const`) stays
+            // closed and cannot.
+            let open = old.len() >= 2 && old.iter().all(Value::is_string);
             let verdict = per_flow(role, |flow| match flow {
                 Flow::Request => Verdict::compatible(""),
+                Flow::Response if open => Verdict::new(
+                    Breaking,
+                    Behavior,
+                    "a new variant breaks exhaustive matches; an old client decodes the value \
+                     as `Unknown(..)`",
+                ),
                 Flow::Response => Verdict::new(
                     Breaking,
                     Breaking,
-                    "a new variant breaks exhaustive matches, and an old client without open \
-                     enums fails to decode the value",
+                    "a new variant breaks exhaustive matches, and an old client cannot decode \
+                     a value of this closed (one-value) enum",
                 ),
             });
             let what = format!("enum values added: {}", list(&added));
