@@ -8,11 +8,27 @@ use std::fmt;
 /// output is `ApiKey(<redacted>)` and it has no `Display`. The only way to
 /// read the key back is a crate-internal accessor, used once to
 /// build the `Authorization` header.
+///
+/// ```
+/// use baseten_api::ApiKey;
+///
+/// let key = ApiKey::new("s3cr3t-key");
+/// assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+/// // `&str` and `String` convert too: `.api_key("...")` takes any `impl Into<ApiKey>`.
+/// assert_eq!(ApiKey::from("s3cr3t-key"), key);
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
 impl ApiKey {
     /// Wraps a key, e.g. one read from a secret store.
+    ///
+    /// ```
+    /// # fn read_secret() -> String { "from-the-vault".into() }
+    /// let key = baseten_api::ApiKey::new(read_secret());
+    /// let client = baseten_api::Client::builder().api_key(key).build().unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn new(key: impl Into<String>) -> Self {
         Self(key.into())
     }

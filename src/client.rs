@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
-use crate::decode::BodyLimit;
+use crate::decode::{BodyLimit, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::{ApiKey, Client, ClientBuilder, ConfigError, RetryPolicy, operations, response};
 
 /// progenitor adds `api-version: <info.version>` to every request (a Dropshot
@@ -25,6 +25,14 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 ///
 /// It is the generated client's "inner type"; you get one only through
 /// [`ClientBuilder::build`]. Its `Debug` output never shows the key.
+///
+/// ```
+/// use baseten_api::ClientInfo;
+///
+/// let client = baseten_api::Client::builder().api_key("s3cr3t").build().unwrap();
+/// let state = client.inner();
+/// assert!(!format!("{state:?}").contains("s3cr3t"));
+/// ```
 #[derive(Clone)]
 pub struct ClientState {
     /// `Api-Key <key>`, marked sensitive so `http`/`reqwest` don't print it.
@@ -62,6 +70,17 @@ impl ClientState {
     }
 
     /// The `User-Agent` value sent with every request.
+    ///
+    /// ```
+    /// use baseten_api::ClientInfo;
+    ///
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .user_agent("deployer/2.1")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.inner().user_agent(), "deployer/2.1");
+    /// ```
     pub fn user_agent(&self) -> &HeaderValue {
         &self.user_agent
     }
@@ -142,9 +161,12 @@ impl Client {
             };
             let outcome = match self.client.execute(request).await {
                 Ok(mut response) if response.status().is_success() => {
-                    response
-                        .extensions_mut()
-                        .insert(BodyLimit(self.inner.max_response_bytes));
+                    // The first extension allocates the map: only say what is not the default.
+                    if self.inner.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
+                        response
+                            .extensions_mut()
+                            .insert(BodyLimit(self.inner.max_response_bytes));
+                    }
                     Ok(response)
                 }
                 Ok(response) => response::read_error_body(response).await,
@@ -229,6 +251,11 @@ fn retry_reason(outcome: &reqwest::Result<reqwest::Response>) -> &'static str {
 
 impl Client {
     /// A [`ClientBuilder`] with default settings and no API key.
+    ///
+    /// ```
+    /// let client = baseten_api::Client::builder().api_key("my-key").build().unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
@@ -241,6 +268,15 @@ impl Client {
     ///
     /// [`ConfigError::MissingApiKey`] (naming `BASETEN_API_KEY`) if the key is
     /// unset or empty, or any other error of [`ClientBuilder::build`].
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), baseten_api::ConfigError> {
+    /// // BASETEN_API_KEY=... [BASETEN_API_URL=...] your-program
+    /// let client = baseten_api::Client::from_env()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
         ClientBuilder::from_env().build()
     }

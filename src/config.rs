@@ -7,16 +7,50 @@ use crate::decode::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::{ApiKey, Client, ConfigError, RetryPolicy};
 
 /// Base URL of Baseten's management API.
+///
+/// ```
+/// use baseten_api::{Client, ClientInfo, DEFAULT_BASE_URL};
+///
+/// let client = Client::builder().api_key("my-key").build().unwrap();
+/// assert_eq!(client.baseurl(), DEFAULT_BASE_URL);
+/// ```
 pub const DEFAULT_BASE_URL: &str = "https://api.baseten.co";
 
 /// `User-Agent` sent unless [`ClientBuilder::user_agent`] overrides it.
+///
+/// ```
+/// use baseten_api::{Client, ClientInfo, DEFAULT_USER_AGENT};
+///
+/// assert!(DEFAULT_USER_AGENT.starts_with("baseten-api-rs/"));
+/// let client = Client::builder().api_key("my-key").build().unwrap();
+/// assert_eq!(client.inner().user_agent(), DEFAULT_USER_AGENT);
+/// ```
 pub const DEFAULT_USER_AGENT: &str = concat!("baseten-api-rs/", env!("CARGO_PKG_VERSION"));
 
 /// Time allowed to establish a connection, unless overridden.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// assert_eq!(baseten_api::DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(10));
+/// ```
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Time allowed for a whole request (connect to end of response body),
 /// unless overridden.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// assert_eq!(baseten_api::DEFAULT_REQUEST_TIMEOUT, Duration::from_secs(60));
+/// // A deploy job that prefers failing fast:
+/// let client = baseten_api::Client::builder()
+///     .api_key("my-key")
+///     .request_timeout(baseten_api::DEFAULT_REQUEST_TIMEOUT / 4)
+///     .build()
+///     .unwrap();
+/// # let _ = client;
+/// ```
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Configures and builds a [`Client`].
@@ -58,7 +92,15 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with no API key and the default URL, timeouts and user
-    /// agent.
+    /// agent (the same as [`Client::builder`]).
+    ///
+    /// ```
+    /// use baseten_api::{ClientBuilder, ConfigError};
+    ///
+    /// let builder = ClientBuilder::new();
+    /// // Everything has a default except the key.
+    /// assert!(matches!(builder.build(), Err(ConfigError::MissingApiKey)));
+    /// ```
     pub fn new() -> Self {
         Self {
             api_key: None,
@@ -74,6 +116,15 @@ impl ClientBuilder {
     }
 
     /// The API key, sent as `Authorization: Api-Key <key>`. Required.
+    ///
+    /// ```
+    /// # fn key_from_vault() -> String { "my-key".into() }
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key(key_from_vault()) // a String, a &str or an ApiKey
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -81,6 +132,17 @@ impl ClientBuilder {
 
     /// The API's base URL (scheme, host, optional port and path prefix);
     /// default [`DEFAULT_BASE_URL`]. A trailing `/` is ignored.
+    ///
+    /// ```
+    /// use baseten_api::ClientInfo;
+    ///
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .base_url("https://baseten-proxy.internal.example/api/")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.baseurl(), "https://baseten-proxy.internal.example/api");
+    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -88,6 +150,17 @@ impl ClientBuilder {
 
     /// Time allowed to connect; default [`DEFAULT_CONNECT_TIMEOUT`].
     /// Ignored when [`http_client`](Self::http_client) is used.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -95,6 +168,17 @@ impl ClientBuilder {
 
     /// Time allowed for a whole request; default [`DEFAULT_REQUEST_TIMEOUT`].
     /// Ignored when [`http_client`](Self::http_client) is used.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .request_timeout(Duration::from_secs(20))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
@@ -102,6 +186,21 @@ impl ClientBuilder {
 
     /// The `User-Agent` header; default [`DEFAULT_USER_AGENT`]. It is set on
     /// every request, so it also applies with [`http_client`](Self::http_client).
+    ///
+    /// ```
+    /// use baseten_api::{ClientInfo, ConfigError};
+    ///
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .user_agent("deployer/2.1")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.inner().user_agent(), "deployer/2.1");
+    ///
+    /// // Not a valid header value: an error, never a panic.
+    /// let bad = baseten_api::Client::builder().api_key("k").user_agent("a\nb").build();
+    /// assert!(matches!(bad, Err(ConfigError::InvalidUserAgent { .. })));
+    /// ```
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -112,6 +211,22 @@ impl ClientBuilder {
     /// [`connect_timeout`](Self::connect_timeout) and
     /// [`request_timeout`](Self::request_timeout). Authentication and user
     /// agent are still added to every request.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let http = baseten_api::reqwest::Client::builder()
+    ///     .timeout(Duration::from_secs(30))
+    ///     .pool_idle_timeout(Duration::from_secs(15))
+    ///     .build()
+    ///     .unwrap();
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .http_client(http)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -135,6 +250,15 @@ impl ClientBuilder {
 
     /// The largest successful response body decoded (default 16 MiB); a larger one is a
     /// decode error, so a runaway response cannot exhaust memory.
+    ///
+    /// ```
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .max_response_bytes(1024 * 1024)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
@@ -143,6 +267,23 @@ impl ClientBuilder {
     /// Allows a plain `http://` base URL to a host other than this machine. Off by default,
     /// because the API key would cross the network in clear text; loopback URLs
     /// (`127.0.0.1`, `[::1]`, `localhost`) are always allowed, for local test servers.
+    ///
+    /// ```
+    /// use baseten_api::{Client, ConfigError};
+    ///
+    /// let refused = Client::builder().api_key("k").base_url("http://10.0.0.5:8080").build();
+    /// assert!(matches!(refused, Err(ConfigError::InsecureBaseUrl { .. })));
+    ///
+    /// // A proxy on a trusted network, knowingly:
+    /// let client = Client::builder()
+    ///     .api_key("k")
+    ///     .base_url("http://10.0.0.5:8080")
+    ///     .allow_insecure_http(true)
+    ///     .build();
+    /// assert!(client.is_ok());
+    /// // Loopback never needs it:
+    /// assert!(Client::builder().api_key("k").base_url("http://127.0.0.1:9000").build().is_ok());
+    /// ```
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -155,6 +296,15 @@ impl ClientBuilder {
     /// [`ConfigError`] if the key is missing or not a valid header value, the
     /// base URL is not an absolute `http`/`https` URL, the user agent is not a
     /// valid header value, or reqwest cannot build its client.
+    ///
+    /// ```
+    /// use baseten_api::{Client, ConfigError};
+    ///
+    /// match Client::builder().api_key("my-key").base_url("not a url").build() {
+    ///     Err(ConfigError::InvalidBaseUrl { url, reason }) => println!("{url}: {reason}"),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
     pub fn build(self) -> Result<Client, ConfigError> {
         let api_key = self
             .api_key

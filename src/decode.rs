@@ -29,7 +29,8 @@ pub async fn from_response<T: DeserializeOwned>(
     if !status.is_success() {
         return Err(Error::Api(Box::new(api_error_of(&response))));
     }
-    let headers = response.headers().clone();
+    // Moved out, not cloned: reading the body does not need them.
+    let headers = std::mem::take(response.headers_mut());
     let limit = response
         .extensions()
         .get::<BodyLimit>()
@@ -52,9 +53,10 @@ pub fn decode_body<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<T, Error> {
-    if let Some(kind) = content_type(headers)
-        && !is_json(&kind)
+    if let Some(kind) = headers.get(CONTENT_TYPE)
+        && !is_json(kind.as_bytes())
     {
+        let kind = String::from_utf8_lossy(kind.as_bytes());
         let message = format!("expected a JSON body, got content type `{kind}`");
         return Err(decode_error(status, headers, ".", message, body));
     }
@@ -67,10 +69,17 @@ pub fn decode_body<T: DeserializeOwned>(
             body,
         ));
     }
-    let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize::<_, T>(deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        decode_error(status, headers, &path, err.into_inner().to_string(), body)
+    // The plain parse is the fast path; tracking the field path costs as much as the parse
+    // itself, so it is done again only to explain a failure (same input, same verdict).
+    serde_json::from_slice(body).map_err(|plain| {
+        let deserializer = &mut serde_json::Deserializer::from_slice(body);
+        match serde_path_to_error::deserialize::<_, T>(deserializer) {
+            Err(err) => {
+                let path = err.path().to_string();
+                decode_error(status, headers, &path, err.into_inner().to_string(), body)
+            }
+            Ok(_) => decode_error(status, headers, ".", plain.to_string(), body),
+        }
     })
 }
 
@@ -97,13 +106,16 @@ fn decode_error(
 }
 
 /// `application/json`, `application/problem+json`, … (parameters such as charset ignored).
-fn is_json(content_type: &str) -> bool {
+/// Compared as bytes, case-insensitively, without allocating.
+fn is_json(content_type: &[u8]) -> bool {
     let essence = content_type
-        .split(';')
+        .split(|b| *b == b';')
         .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+        .unwrap_or_default()
+        .trim_ascii();
+    let prefix = b"application/";
+    essence.eq_ignore_ascii_case(b"application/json")
+        || (essence.len() > prefix.len()
+            && essence[..prefix.len()].eq_ignore_ascii_case(prefix)
+            && essence.to_ascii_lowercase().ends_with(b"+json"))
 }

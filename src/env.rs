@@ -3,9 +3,30 @@
 use crate::ClientBuilder;
 
 /// Variable holding the API key; the same one Baseten's own tools read.
+///
+/// ```
+/// use baseten_api::{API_KEY_VAR, ClientBuilder};
+///
+/// assert_eq!(API_KEY_VAR, "BASETEN_API_KEY");
+/// let builder = ClientBuilder::from_env_with(|name| (name == API_KEY_VAR).then(|| "k".to_owned()));
+/// assert!(builder.build().is_ok());
+/// ```
 pub const API_KEY_VAR: &str = "BASETEN_API_KEY";
 
 /// Variable that overrides the base URL, e.g. for a proxy or a test server.
+///
+/// ```
+/// use baseten_api::{API_KEY_VAR, API_URL_VAR, ClientBuilder, ClientInfo};
+///
+/// let client = ClientBuilder::from_env_with(|name| match name {
+///     n if n == API_KEY_VAR => Some("k".to_owned()),
+///     n if n == API_URL_VAR => Some("http://127.0.0.1:8080".to_owned()),
+///     _ => None,
+/// })
+/// .build()
+/// .unwrap();
+/// assert_eq!(client.baseurl(), "http://127.0.0.1:8080");
+/// ```
 pub const API_URL_VAR: &str = "BASETEN_API_URL";
 
 impl ClientBuilder {
@@ -16,6 +37,17 @@ impl ClientBuilder {
     /// Nothing is validated yet; a missing key is reported by
     /// [`build`](Self::build). Variables that are not valid Unicode count as
     /// unset.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    ///
+    /// // Key and URL from the environment, the rest in code.
+    /// let client = baseten_api::ClientBuilder::from_env()
+    ///     .request_timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), baseten_api::ConfigError>(())
+    /// ```
     pub fn from_env() -> Self {
         Self::from_env_with(|name| std::env::var(name).ok())
     }

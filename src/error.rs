@@ -82,6 +82,24 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status of an API error response.
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("abc123")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = result {
+    ///     match err.status() {
+    ///         Some(status) if status.is_server_error() => println!("Baseten had a problem: {err}"),
+    ///         Some(status) => println!("answered {status}: {err}"),
+    ///         None => println!("no answer: {err}"),
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(api) => Some(api.status),
@@ -91,6 +109,22 @@ impl Error {
     }
 
     /// Baseten's error `code` (such as `VALIDATION_ERROR`), when the body carried one.
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("abc123")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = result {
+    ///     if err.code() == Some("VALIDATION_ERROR") {
+    ///         println!("no rolling promotion to force forward");
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::Api(api) => api.code.as_deref(),
@@ -100,16 +134,66 @@ impl Error {
 
     /// Whether the API answered 404 (unknown model, environment or deployment; brand-new
     /// deployments can answer 404 for a few seconds).
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .promote_model_to_environment()
+    ///     .model_id("abc123")
+    ///     .env_name("staging")
+    ///     .body(baseten_api::types::PromoteToEnvironmentRequestV1::builder().deployment_id("def456"))
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = &result
+    ///     && err.is_not_found()
+    /// {
+    ///     // A deployment created seconds ago may not be visible yet: wait, then try once more.
+    ///     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    /// }
+    /// # }
+    /// ```
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
     /// Whether the API answered 429 (still rate limited after the automatic retries).
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("abc123")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = result
+    ///     && err.is_rate_limited()
+    /// {
+    ///     println!("still rate limited; the API asks to wait {:?}", err.retry_after());
+    /// }
+    /// # }
+    /// ```
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// Whether the API rejected the credentials (401 or 403).
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("abc123")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = result
+    ///     && err.is_unauthorized()
+    /// {
+    ///     eprintln!("check BASETEN_API_KEY: {err}");
+    /// }
+    /// # }
+    /// ```
     pub fn is_unauthorized(&self) -> bool {
         matches!(
             self.status(),
@@ -118,11 +202,44 @@ impl Error {
     }
 
     /// Whether the request timed out.
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("abc123")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = result
+    ///     && err.is_timeout()
+    /// {
+    ///     // The signal may have been received: look before sending it again.
+    ///     eprintln!("outcome unknown: {err}");
+    /// }
+    /// # }
+    /// ```
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Timeout { .. })
     }
 
     /// How long the API asked to wait before trying again (rate limits).
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("abc123")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = result
+    ///     && let Some(wait) = err.retry_after()
+    /// {
+    ///     tokio::time::sleep(wait).await;
+    /// }
+    /// # }
+    /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::Api(api) => api.retry_after,
@@ -131,6 +248,20 @@ impl Error {
     }
 
     /// The request id the API answered with, for Baseten support.
+    ///
+    /// ```no_run
+    /// # async fn run(client: baseten_api::Client) {
+    /// let result = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("abc123")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await;
+    /// if let Err(err) = result {
+    ///     eprintln!("{err} (request id: {})", err.request_id().unwrap_or("none"));
+    /// }
+    /// # }
+    /// ```
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Api(api) => api.request_id.as_deref(),
@@ -141,6 +272,24 @@ impl Error {
     /// Whether the request certainly was not executed by the server, so sending it again
     /// cannot repeat its effect: it was rejected before sending, could not connect, or was
     /// refused by the rate limiter.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let client = baseten_api::Client::builder().api_key("my-key").build().unwrap();
+    /// // `..` cannot be a path segment: refused before anything is sent.
+    /// let err = client
+    ///     .force_roll_forward_promotion()
+    ///     .model_id("..")
+    ///     .env_name("production")
+    ///     .send()
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(err, baseten_api::Error::InvalidRequest(_)));
+    /// assert!(err.is_safe_to_retry());
+    /// assert_eq!(err.status(), None);
+    /// # }
+    /// ```
     pub fn is_safe_to_retry(&self) -> bool {
         matches!(self, Self::InvalidRequest(_) | Self::Connect { .. }) || self.is_rate_limited()
     }
@@ -176,6 +325,26 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// An error response of the API.
+///
+/// ```no_run
+/// # async fn run(client: baseten_api::Client) {
+/// use baseten_api::Error;
+///
+/// let result = client
+///     .promote_development_to_production()
+///     .model_id("abc123")
+///     .body(baseten_api::types::PromoteRequestV1::default())
+///     .send()
+///     .await;
+/// if let Err(Error::Api(api)) = result {
+///     eprintln!("{} {:?}: {:?}", api.status, api.code, api.message);
+///     if api.code.is_none() {
+///         // Not Baseten's JSON (a proxy's HTML page, say): show what came back.
+///         eprintln!("{}{}", api.body, if api.body_truncated { "…" } else { "" });
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -198,6 +367,10 @@ pub struct ApiError {
 
 impl ApiError {
     /// How much of an error body is kept.
+    ///
+    /// ```
+    /// assert_eq!(baseten_api::ApiError::BODY_LIMIT, 8 * 1024);
+    /// ```
     pub const BODY_LIMIT: usize = 8 * 1024;
 }
 
@@ -236,6 +409,23 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// A successful response whose body is not what the operation returns.
+///
+/// ```no_run
+/// # async fn run(client: baseten_api::Client) {
+/// let result = client
+///     .promote_chain_to_environment()
+///     .chain_id("chain42")
+///     .env_name("production")
+///     .body(baseten_api::types::PromoteToChainEnvironmentRequestV1::builder().deployment_id("cd7"))
+///     .send()
+///     .await;
+/// if let Err(baseten_api::Error::Decode(decode)) = result {
+///     // e.g. `chainlets[3].active_replica_count`: invalid type: string "2", expected i64
+///     eprintln!("`{}`: {}", decode.path, decode.message);
+///     eprintln!("body starts with: {}", decode.excerpt);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeError {
@@ -277,6 +467,15 @@ pub(crate) fn excerpt(text: &str, max: usize) -> String {
 }
 
 /// Why a [`Client`](crate::Client) could not be built.
+///
+/// ```
+/// use baseten_api::{Client, ConfigError};
+///
+/// let err = Client::builder().api_key("s3cr3t\nkey").build().unwrap_err();
+/// assert!(matches!(err, ConfigError::InvalidApiKey(_)));
+/// // The message says what is wrong, never what the key is.
+/// assert!(!format!("{err} {err:?}").contains("s3cr3t"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {

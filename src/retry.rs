@@ -48,6 +48,15 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// Never retry: every failure is returned at once.
+    ///
+    /// ```
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .retry_policy(baseten_api::RetryPolicy::disabled())
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn disabled() -> Self {
         Self {
             max_attempts: 1,
@@ -56,6 +65,11 @@ impl RetryPolicy {
     }
 
     /// Attempts in all, the first included (at least 1).
+    ///
+    /// ```
+    /// let policy = baseten_api::RetryPolicy::default().max_attempts(6);
+    /// # let _ = policy;
+    /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
@@ -63,24 +77,51 @@ impl RetryPolicy {
 
     /// The most time spent waiting between attempts, in all. A wait that would pass it is not
     /// started: the caller gets the error (with its `retry_after`) at once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// // A CI job that would rather fail than wait out a long rate-limit window.
+    /// let policy = baseten_api::RetryPolicy::default().max_total_wait(Duration::from_secs(10));
+    /// # let _ = policy;
+    /// ```
     pub fn max_total_wait(mut self, wait: Duration) -> Self {
         self.max_total_wait = wait;
         self
     }
 
     /// Whether a 429 is retried after the wait the API asks for (default true).
+    ///
+    /// ```
+    /// // Handle 429s yourself (`Error::is_rate_limited`, `Error::retry_after`).
+    /// let policy = baseten_api::RetryPolicy::default().retry_rate_limited(false);
+    /// # let _ = policy;
+    /// ```
     pub fn retry_rate_limited(mut self, retry: bool) -> Self {
         self.retry_rate_limited = retry;
         self
     }
 
     /// Whether a failure to connect is retried with exponential backoff (default true).
+    ///
+    /// ```
+    /// let policy = baseten_api::RetryPolicy::default().retry_connect_errors(false);
+    /// # let _ = policy;
+    /// ```
     pub fn retry_connect_errors(mut self, retry: bool) -> Self {
         self.retry_connect_errors = retry;
         self
     }
 
     /// The first backoff after a connection failure (doubled each time, up to `max`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let policy = baseten_api::RetryPolicy::default()
+    ///     .backoff(Duration::from_millis(100), Duration::from_secs(2));
+    /// # let _ = policy;
+    /// ```
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_backoff = initial;
         self.max_backoff = max.max(initial);
@@ -89,6 +130,12 @@ impl RetryPolicy {
 
     /// The share of each wait added at random (0.0–1.0), so that many clients limited at the
     /// same moment do not all come back at the same moment.
+    ///
+    /// ```
+    /// // Many workers sharing one key: spread their retries more.
+    /// let policy = baseten_api::RetryPolicy::default().jitter(0.5);
+    /// # let _ = policy;
+    /// ```
     pub fn jitter(mut self, share: f64) -> Self {
         self.jitter = if share.is_finite() {
             share.clamp(0.0, 1.0)
