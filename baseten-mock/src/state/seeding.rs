@@ -29,6 +29,36 @@ impl Checker<'_> {
         Ok(())
     }
 
+    /// An environment of a model or chain (`owner`, e.g. `model m-1`): its name is set and
+    /// not listed twice (`names` holds the owner's names so far), and the deployment it serves,
+    /// if any, is one of the owner's (`own`).
+    fn environment<'s>(
+        &self,
+        at: &str,
+        name: &'s str,
+        deployment_id: Option<&str>,
+        names: &mut BTreeSet<&'s str>,
+        own: &BTreeSet<&str>,
+        owner: &str,
+    ) -> Result<(), SeedError> {
+        self.non_empty(format!("{at}.name"), name)?;
+        if !names.insert(name) {
+            return Err(self.fail(
+                format!("{at}.name"),
+                format!("environment {name} is listed twice"),
+            ));
+        }
+        if let Some(id) = deployment_id
+            && !own.contains(id)
+        {
+            return Err(self.fail(
+                format!("{at}.deployment_id"),
+                format!("{id} is not a deployment of {owner}"),
+            ));
+        }
+        Ok(())
+    }
+
     fn replicas(&self, field: String, count: Option<i64>) -> Result<(), SeedError> {
         match count {
             Some(n) if n < 0 => Err(self.fail(field, format!("must be 0 or more, not {n}"))),
@@ -217,21 +247,14 @@ impl World {
             let mut env_names = BTreeSet::new();
             for (k, env) in model.environments.iter().enumerate() {
                 let at = format!("{at}.environments[{k}]");
-                check.non_empty(format!("{at}.name"), &env.name)?;
-                if !env_names.insert(env.name.as_str()) {
-                    return Err(check.fail(
-                        format!("{at}.name"),
-                        format!("environment {} is listed twice", env.name),
-                    ));
-                }
-                if let Some(id) = &env.deployment_id
-                    && !own.contains(id.as_str())
-                {
-                    return Err(check.fail(
-                        format!("{at}.deployment_id"),
-                        format!("{id} is not a deployment of model {}", model.id),
-                    ));
-                }
+                check.environment(
+                    &at,
+                    &env.name,
+                    env.deployment_id.as_deref(),
+                    &mut env_names,
+                    &own,
+                    &format!("model {}", model.id),
+                )?;
                 if let Some(rolling) = &env.rolling {
                     if !(1..=100).contains(&rolling.step_percent) {
                         return Err(check.fail(
@@ -291,21 +314,14 @@ impl World {
             let mut env_names = BTreeSet::new();
             for (k, env) in chain.environments.iter().enumerate() {
                 let at = format!("{at}.environments[{k}]");
-                check.non_empty(format!("{at}.name"), &env.name)?;
-                if !env_names.insert(env.name.as_str()) {
-                    return Err(check.fail(
-                        format!("{at}.name"),
-                        format!("environment {} is listed twice", env.name),
-                    ));
-                }
-                if let Some(id) = &env.deployment_id
-                    && !own.contains(id.as_str())
-                {
-                    return Err(check.fail(
-                        format!("{at}.deployment_id"),
-                        format!("{id} is not a deployment of chain {}", chain.id),
-                    ));
-                }
+                check.environment(
+                    &at,
+                    &env.name,
+                    env.deployment_id.as_deref(),
+                    &mut env_names,
+                    &own,
+                    &format!("chain {}", chain.id),
+                )?;
             }
         }
         Ok(())
