@@ -533,8 +533,8 @@ pub enum ConfigError {
 /// (build.rs rewrites `Error::InvalidRequest` to `invalid_request`, and so on).
 #[doc(hidden)]
 pub mod generated {
-    use super::{ApiError, Error};
-    use crate::response::api_error_of;
+    use super::Error;
+    use crate::response::{api_error_of, parse_api_error};
 
     /// A parameter or body that could not be converted.
     pub fn invalid_request(message: String) -> Error {
@@ -550,16 +550,7 @@ pub mod generated {
     /// A documented error status; its body was decoded into `T`, so only status and headers
     /// are reported here (the request hook keeps the details for undocumented ones).
     pub fn error_response<T>(response: progenitor_client::ResponseValue<T>) -> Error {
-        let mut api = ApiError {
-            status: response.status(),
-            code: None,
-            message: None,
-            retry_after: None,
-            request_id: None,
-            body: String::new(),
-            body_truncated: false,
-        };
-        api.request_id = crate::response::request_id(response.headers());
+        let api = parse_api_error(response.status(), response.headers(), &[], false);
         Error::Api(Box::new(api))
     }
 
