@@ -1,16 +1,18 @@
 //! Input a caller or an attacker controls: path parameters, base URLs, keys. Nothing is sent
 //! for a path parameter that is not one segment; everything else stays inside its segment.
 
-use baseten_api::{Client, ConfigError, Error};
+mod support;
+
+use baseten_api::{Client, ConfigError, Error, RetryPolicy, types};
+use proptest::prelude::*;
 use serde_json::json;
-use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const KEY: &str = "hostile-test-key-Zx81";
 
 async fn server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any())
+    Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
         .mount(&server)
         .await;
@@ -87,6 +89,9 @@ async fn every_other_value_stays_one_percent_encoded_segment() {
         ("ünïcødé", "%C3%BCn%C3%AFc%C3%B8d%C3%A9"),
         ("...", "..."),
         (".hidden", ".hidden"),
+        ("a\\b", "a%5Cb"),
+        ("[x]|^`{}", "%5Bx%5D%7C%5E%60%7B%7D"),
+        ("~keep-these_.", "~keep-these_."),
     ];
     for (value, encoded) in cases {
         roll_forward(&client, value, "production").await.unwrap();
@@ -97,6 +102,119 @@ async fn every_other_value_stays_one_percent_encoded_segment() {
         assert_eq!(request.url.path(), expected, "{value:?}");
         assert_eq!(request.url.query(), None, "{value:?}");
         assert_eq!(request.url.fragment(), None, "{value:?}");
+    }
+}
+
+/// The request line a raw server received for one call (no server-side URL parsing in between).
+async fn request_line_of<T>(
+    answer: Vec<u8>,
+    call: impl AsyncFnOnce(Client) -> Result<T, Error>,
+) -> String {
+    let server = support::RawServer::start(vec![support::Act::Send(answer)]).await;
+    let client = support::client(&server.url, RetryPolicy::disabled());
+    call(client).await.map(drop).unwrap();
+    let lines = server.request_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    lines[0].clone()
+}
+
+#[tokio::test]
+async fn backslashes_stay_in_their_segment_on_the_wire() {
+    // WHATWG URL parsing reads `\` as `/` in http(s) URLs: unencoded, these three reached a
+    // chain promotion, a two-segment model id and a path outside /v1.
+    let line = request_line_of(
+        support::json_response("200 OK", &support::deployment_body("ACTIVE")),
+        async |client| {
+            client
+                .promote_model_to_environment()
+                .model_id("..\\..\\v1\\chains\\c")
+                .env_name("production")
+                .body(types::PromoteToEnvironmentRequestV1::builder().deployment_id("d-1"))
+                .send()
+                .await
+        },
+    )
+    .await;
+    assert_eq!(
+        line,
+        "POST /v1/models/..%5C..%5Cv1%5Cchains%5Cc/environments/production/promote HTTP/1.1"
+    );
+    for (model_id, encoded) in [("a\\b", "a%5Cb"), ("..\\..\\x", "..%5C..%5Cx")] {
+        let line = request_line_of(
+            support::json_response("200 OK", r#"{"success": true}"#),
+            async |client| roll_forward(&client, model_id, "production").await,
+        )
+        .await;
+        assert_eq!(
+            line,
+            format!(
+                "POST /v1/models/{encoded}/environments/production/force_roll_forward_promotion HTTP/1.1"
+            )
+        );
+    }
+}
+
+/// The segments of a request line's target, percent-decoded to bytes.
+fn decoded_segments(request_line: &str) -> Vec<Vec<u8>> {
+    let target = request_line.split(' ').nth(1).expect("a request target");
+    assert!(!target.contains(['?', '#']), "{request_line}");
+    target
+        .split('/')
+        .map(|segment| percent_encoding::percent_decode_str(segment).collect())
+        .collect()
+}
+
+/// What the server receives, through the generated code, for arbitrary ids: the same two
+/// values back, each in its own segment, or nothing at all for a refused value.
+#[test]
+fn the_server_receives_each_id_in_its_own_segment() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(support::RawServer::start(vec![support::Act::Send(
+        support::json_response("200 OK", r#"{"success": true}"#),
+    )]));
+    let client = support::client(&server.url, RetryPolicy::disabled());
+    let ids = (
+        prop_oneof![
+            "[\\\\/%.?#;a-z0-9 \t\u{0}-\u{1f}\u{7f}-\u{ff}]{0,12}",
+            any::<String>(),
+        ],
+        "[\\\\/%.?#a-z]{0,6}",
+    );
+    let refused = |v: &str| v.trim().is_empty() || v == "." || v == "..";
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1024));
+    let outcome = runner.run(&ids, |(model_id, env_name)| {
+        let sent_before = server.request_lines().len();
+        let result = runtime.block_on(roll_forward(&client, &model_id, &env_name));
+        let lines = server.request_lines();
+        if refused(&model_id) || refused(&env_name) {
+            prop_assert!(
+                matches!(result, Err(Error::InvalidRequest(_))),
+                "{result:?}"
+            );
+            prop_assert_eq!(lines.len(), sent_before, "a refused value was sent");
+            return Ok(());
+        }
+        prop_assert!(result.is_ok(), "{result:?}");
+        prop_assert_eq!(lines.len(), sent_before + 1);
+        let expected: Vec<&[u8]> = vec![
+            b"",
+            b"v1",
+            b"models",
+            model_id.as_bytes(),
+            b"environments",
+            env_name.as_bytes(),
+            b"force_roll_forward_promotion",
+        ];
+        let received = decoded_segments(&lines[sent_before]);
+        let received: Vec<&[u8]> = received.iter().map(Vec::as_slice).collect();
+        prop_assert_eq!(received, expected, "{}", lines[sent_before]);
+        Ok(())
+    });
+    if let Err(failure) = outcome {
+        panic!("{failure}");
     }
 }
 
@@ -152,7 +270,7 @@ fn keys_that_are_not_header_values_are_configuration_errors() {
 async fn request_errors_never_show_the_key() {
     // An API error, a decode error and a transport error, each in Display and Debug.
     let server = MockServer::start().await;
-    Mock::given(any())
+    Mock::given(wiremock::matchers::any())
         .respond_with(
             ResponseTemplate::new(401)
                 .set_body_json(json!({"code": "UNAUTHORIZED", "message": "bad key"})),
@@ -160,7 +278,7 @@ async fn request_errors_never_show_the_key() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(any())
+    Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": "yes"})))
         .mount(&server)
         .await;

@@ -3,8 +3,8 @@
 //! scripted [`Act`] (the last one repeats) after reading the whole request.
 #![allow(dead_code)]
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -58,6 +58,7 @@ pub fn rate_limited(retry_after: &str) -> Vec<u8> {
 pub struct RawServer {
     pub url: String,
     connections: Arc<AtomicUsize>,
+    request_lines: Arc<Mutex<Vec<String>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -68,6 +69,8 @@ impl RawServer {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let connections = Arc::new(AtomicUsize::new(0));
         let counter = connections.clone();
+        let request_lines = Arc::new(Mutex::new(Vec::new()));
+        let recorder = request_lines.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -75,14 +78,21 @@ impl RawServer {
                 };
                 let n = counter.fetch_add(1, Ordering::SeqCst);
                 let act = script[n.min(script.len() - 1)].clone();
-                tokio::spawn(play(stream, act));
+                tokio::spawn(play(stream, act, recorder.clone()));
             }
         });
         Self {
             url,
             connections,
+            request_lines,
             task,
         }
+    }
+
+    /// The request lines received so far (`POST /v1/… HTTP/1.1`), exactly as sent: no URL
+    /// parser on the server side normalizes them.
+    pub fn request_lines(&self) -> Vec<String> {
+        self.request_lines.lock().unwrap().clone()
     }
 
     /// How many connections the client opened (each attempt opens one: we close after each).
@@ -97,8 +107,10 @@ impl Drop for RawServer {
     }
 }
 
-async fn play(mut stream: TcpStream, act: Act) {
-    read_request(&mut stream).await;
+async fn play(mut stream: TcpStream, act: Act, request_lines: Arc<Mutex<Vec<String>>>) {
+    if let Some(line) = read_request(&mut stream).await {
+        request_lines.lock().unwrap().push(line);
+    }
     match act {
         Act::Send(bytes) => {
             let _ = stream.write_all(&bytes).await;
@@ -122,8 +134,8 @@ async fn play(mut stream: TcpStream, act: Act) {
     }
 }
 
-/// Reads one request: headers, then `content-length` bytes of body.
-async fn read_request(stream: &mut TcpStream) {
+/// Reads one request: headers, then `content-length` bytes of body. Returns its request line.
+async fn read_request(stream: &mut TcpStream) -> Option<String> {
     let mut data = Vec::new();
     let mut buffer = [0u8; 4096];
     loop {
@@ -137,11 +149,12 @@ async fn read_request(stream: &mut TcpStream) {
                 })
                 .unwrap_or(0);
             if data.len() >= end + 4 + length {
-                return;
+                let head = String::from_utf8_lossy(&data[..end]);
+                return head.lines().next().map(str::to_owned);
             }
         }
         match stream.read(&mut buffer).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return None,
             Ok(n) => data.extend_from_slice(&buffer[..n]),
         }
     }
