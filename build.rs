@@ -29,6 +29,7 @@ fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/postprocess.rs");
+    println!("cargo:rerun-if-changed=build/rules.rs");
 
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env_var("OUT_DIR"));
@@ -68,6 +69,75 @@ fn operation_table(spec: &openapiv3::OpenAPI) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// What the documentation pass needs from the spec: each operation's parameters (with their
+/// descriptions) and each schema property's default.
+fn spec_facts(spec: &openapiv3::OpenAPI) -> postprocess::docs::SpecFacts {
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    let mut facts = postprocess::docs::SpecFacts::default();
+    let components = spec.components.as_ref();
+
+    for item in spec.paths.paths.values() {
+        let Some(item) = item.as_item() else { continue };
+        for (_, operation) in item.iter() {
+            let Some(id) = &operation.operation_id else {
+                continue;
+            };
+            let mut parameters = Vec::new();
+            for parameter in item.parameters.iter().chain(&operation.parameters) {
+                let parameter = match parameter {
+                    ReferenceOr::Item(parameter) => Some(parameter),
+                    ReferenceOr::Reference { reference } => reference
+                        .strip_prefix("#/components/parameters/")
+                        .and_then(|name| components?.parameters.get(name)?.as_item()),
+                };
+                let Some(parameter) = parameter else { continue };
+                let (location, data) = match parameter {
+                    openapiv3::Parameter::Path { parameter_data, .. } => ("path", parameter_data),
+                    openapiv3::Parameter::Query { parameter_data, .. } => ("query", parameter_data),
+                    openapiv3::Parameter::Header { parameter_data, .. } => {
+                        ("header", parameter_data)
+                    }
+                    openapiv3::Parameter::Cookie { parameter_data, .. } => {
+                        ("cookie", parameter_data)
+                    }
+                };
+                parameters.push(postprocess::docs::Parameter {
+                    name: data.name.clone(),
+                    location,
+                    required: data.required,
+                    description: data.description.clone(),
+                });
+            }
+            facts
+                .operations
+                .insert(postprocess::docs::pascal_case(id), parameters);
+        }
+    }
+
+    for (name, schema) in components.into_iter().flat_map(|c| &c.schemas) {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            continue;
+        };
+        for (property, schema) in &object.properties {
+            let Some(default) = schema
+                .as_item()
+                .and_then(|s| s.schema_data.default.as_ref())
+            else {
+                continue;
+            };
+            facts
+                .defaults
+                .entry(name.clone())
+                .or_default()
+                .insert(property.clone(), default.to_string());
+        }
+    }
+    facts
 }
 
 fn env_var(name: &str) -> String {
@@ -114,13 +184,13 @@ fn generate(spec: &openapiv3::OpenAPI) -> String {
         // `Expected` makes forgetting that impl a compile error instead of
         // silently sending unauthenticated requests.
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type(quote::quote!(crate::client::ClientState));
+        .with_inner_type(quote::quote!(crate::ClientState));
 
     let tokens = progenitor::Generator::new(&settings)
         .generate_tokens(spec)
         .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {SPEC}: {e}"));
 
-    let file = postprocess::postprocess(tokens.clone()).unwrap_or_else(|e| {
+    let file = postprocess::postprocess(tokens.clone(), &spec_facts(spec)).unwrap_or_else(|e| {
         // Leave the rewritten tokens behind: the message alone rarely says where.
         let dump = PathBuf::from(env_var("OUT_DIR")).join("unparseable_tokens.rs");
         let _ = fs::write(&dump, postprocess::rewrite_tokens(tokens).to_string());

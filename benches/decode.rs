@@ -1,4 +1,4 @@
-//! Decoding response bodies: this crate's decoder (`baseten_api::decode::decode_body`: content
+//! Decoding response bodies: this crate's decoder (`baseten_api::decode_body`: content
 //! type check, field paths on failure) against plain `serde_json::from_slice` into the same
 //! generated type, and into the hand-written type of `benches/support` (`DeploymentV1` only).
 //!
@@ -32,12 +32,8 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("baseten_api::decode_body", |b| {
         b.iter(|| {
-            baseten_api::decode::decode_body::<DeploymentV1>(
-                StatusCode::OK,
-                &headers,
-                black_box(body),
-            )
-            .unwrap()
+            baseten_api::decode_body::<DeploymentV1>(StatusCode::OK, &headers, black_box(body))
+                .unwrap()
         })
     });
     group.bench_function("serde_json::from_slice (hand-written type)", |b| {
@@ -61,12 +57,8 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("baseten_api::decode_body", |b| {
         b.iter(|| {
-            baseten_api::decode::decode_body::<ChainDeploymentV1>(
-                StatusCode::OK,
-                &headers,
-                black_box(body),
-            )
-            .unwrap()
+            baseten_api::decode_body::<ChainDeploymentV1>(StatusCode::OK, &headers, black_box(body))
+                .unwrap()
         })
     });
     group.finish();

@@ -2,43 +2,146 @@
 //! the behaviour this crate promises, without hand-written code per operation:
 //!
 //! Token pass (on progenitor's token stream, where macro arguments are still visible):
-//! - `encode_path(&x.to_string())` → `crate::path::encode_segment("x", &x.to_string())?`:
-//!   empty, `.`, `..` and blank path parameters are refused before any request (progenitor
-//!   leaves dots unencoded, so `..` would climb out of the path);
+//! - `encode_path(&x.to_string())` → `crate::runtime::encode_segment("x", &x.to_string())?`:
+//!   every byte but RFC 3986's unreserved characters is percent-encoded, and empty, `.`, `..`
+//!   and blank path parameters are refused before any request (progenitor's encode set leaves
+//!   `\\` and dots alone, so a value could climb out of its segment);
 //! - progenitor's `Error<E>` → this crate's one `crate::Error`, and its variant constructors
-//!   (`Error::InvalidRequest`, …) → functions of `crate::error::generated`;
-//! - `ResponseValue::from_response` → `crate::decode::from_response` (bounded reading, field
-//!   path on a decode failure, API errors read by the request hook).
+//!   (`Error::InvalidRequest`, …) → functions of `crate::runtime` (`invalid_request`, …);
+//! - `ResponseValue::from_response` → `crate::runtime::from_response` (bounded reading, field
+//!   path on a decode failure, API errors read when the response arrived);
+//! - the `pre`/`exec`/`post` hook calls → `crate::runtime::send` (auth, retries, tracing, one
+//!   error type); a hook call left over is an error, never a request sent without auth.
+//!
+//! The generated code calls nothing else of the hand-written layer: `src/runtime.rs` is its
+//! one door.
 //!
 //! Syntax pass (on the parsed file):
-//! - every string enum gains `#[serde(untagged)] Unknown(String)` so a value added to the API
-//!   later decodes and round-trips (and loses `Copy`, which a `String` cannot have);
+//! - every string enum of [`rules::OPEN_ENUM_MIN_VALUES`] or more values gains
+//!   `#[serde(untagged)] Unknown(String)` so a value added to the API later decodes and
+//!   round-trips (and loses `Copy`, which a `String` cannot have);
 //! - fields that are required but nullable (`deserialize_with = Option::deserialize`) also get
-//!   `default`, so a response that omits them decodes them as `None`;
-//! - `deny_unknown_fields` is removed: the live API adds response fields.
+//!   `default`, so a response that omits them decodes them as `None`.
+//!
+//! Unknown fields are accepted because the derive stage (`cargo xtask generate`) drops
+//! `additionalProperties: false`, from which typify would make `deny_unknown_fields`; the
+//! generated-code test checks that no type denies them.
 
 use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 use std::collections::BTreeSet;
 use syn::visit_mut::VisitMut;
 
-/// Applies both passes; returns the rewritten file.
-pub fn postprocess(tokens: TokenStream) -> syn::Result<syn::File> {
+/// The documentation pass, run last.
+#[path = "docs.rs"]
+pub mod docs;
+
+/// Rules this pass shares with `cargo xtask diff` (which judges what a spec change does to a
+/// client built by this pass).
+#[path = "rules.rs"]
+pub mod rules;
+
+/// Applies both passes, then documents the result; returns the rewritten file.
+pub fn postprocess(tokens: TokenStream, facts: &docs::SpecFacts) -> syn::Result<syn::File> {
     let tokens = rewrite_tokens(tokens);
+    check_no_hook_calls(&tokens.to_string())
+        .map_err(|message| syn::Error::new(Span::call_site(), message))?;
     let mut file: syn::File = syn::parse2(tokens)?;
     let mut enums = OpenEnums::default();
     enums.visit_file_mut(&mut file);
+    if let Some(name) = enums.collisions.first() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!(
+                "enum `{name}` has a value whose Rust name is `{unknown}`, the name of the \
+                 catch-all variant build.rs adds for values this client does not know; \
+                 rename that value's variant (or `rules::UNKNOWN_VARIANT`) so the two stay apart",
+                unknown = rules::UNKNOWN_VARIANT,
+            ),
+        ));
+    }
     let mut impls = OpenEnumImpls {
         names: &enums.names,
     };
     impls.visit_file_mut(&mut file);
     LenientFields.visit_file_mut(&mut file);
+    docs::document(&mut file, facts);
     Ok(file)
 }
 
 /// The token pass over a whole generated file.
 pub fn rewrite_tokens(tokens: TokenStream) -> TokenStream {
     redirect_error_import(rewrite_expressions(tokens))
+}
+
+/// progenitor's request sequence in every operation's `send`, token by token (groups spelled
+/// out). build.rs replaces it with [`SEND`].
+const HOOK_SEQUENCE: &str = "client . pre ( & mut request , & info ) . await ? ; \
+     let result = client . exec ( request , & info ) . await ; \
+     client . post ( & result , & info ) . await ? ; \
+     let response = result ? ;";
+
+/// What replaces [`HOOK_SEQUENCE`]: sign, send with retries, map transport errors.
+fn send_call() -> TokenStream {
+    quote!(let response = crate::runtime::send(client, request, &info).await?;)
+}
+
+/// The tokens of `trees` separated by single spaces, groups spelled out, so that a sequence
+/// can be compared whatever spacing the generator used.
+fn spelled(trees: &[TokenTree]) -> String {
+    let mut out = Vec::with_capacity(trees.len());
+    for tree in trees {
+        match tree {
+            TokenTree::Group(group) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push(format!("{open} {} {close}", spelled(&inner)));
+            }
+            other => out.push(other.to_string()),
+        }
+    }
+    out.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// If `trees[i..]` starts with [`HOOK_SEQUENCE`], how many trees it spans.
+fn hook_sequence_at(trees: &[TokenTree], i: usize) -> Option<usize> {
+    const LEN: usize = 32; // 8 + 10 + 8 + 6 trees: the four statements
+    if !matches!(&trees[i], TokenTree::Ident(id) if id == "client") || i + LEN > trees.len() {
+        return None;
+    }
+    let wanted: String = HOOK_SEQUENCE
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (spelled(&trees[i..i + LEN]) == wanted).then_some(LEN)
+}
+
+/// An error if progenitor's hooks are still called anywhere: the request would go out without
+/// this crate's auth, retries and errors (progenitor changed the shape of `send`).
+pub fn check_no_hook_calls(file: &str) -> Result<(), String> {
+    // `client . client . post (url)` is reqwest's POST, not the hook: match the hooks' arguments.
+    for hook in [
+        "client . exec (",
+        "client . pre (& mut",
+        "client . post (& result",
+    ] {
+        if file.contains(hook) {
+            return Err(format!(
+                "the generated code still calls `{hook}`: build/postprocess.rs no longer \
+                 recognizes progenitor's request sequence (expected `{HOOK_SEQUENCE}`), so \
+                 requests would bypass `crate::runtime::send`"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Rewrites paths and calls, recursing into every group (including macro arguments such as
@@ -52,8 +155,13 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
             TokenTree::Ident(ident) => Some(ident.to_string()),
             _ => None,
         };
+        if let Some(len) = hook_sequence_at(&trees, i) {
+            out.extend(send_call());
+            i += len;
+            continue;
+        }
         match ident.as_deref() {
-            // `encode_path(ARGS)` → `crate::path::encode_segment("name", ARGS)?`
+            // `encode_path(ARGS)` → `crate::runtime::encode_segment("name", ARGS)?`
             Some("encode_path") => {
                 if let Some(TokenTree::Group(args)) = trees.get(i + 1)
                     && args.delimiter() == Delimiter::Parenthesis
@@ -61,7 +169,7 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
                     let name =
                         first_identifier(args.stream()).unwrap_or_else(|| "parameter".into());
                     let inner = rewrite_expressions(args.stream());
-                    out.extend(quote!(crate::path::encode_segment(#name, #inner)?));
+                    out.extend(quote!(crate::runtime::encode_segment(#name, #inner)?));
                     i += 2;
                     continue;
                 }
@@ -74,23 +182,23 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
                     i = skip_angle_brackets(&trees, i + 1);
                     continue;
                 }
-                // `Error::Variant` → `crate::error::generated::variant`
+                // `Error::Variant` → `crate::runtime::variant`
                 if is_path_sep(&trees, i + 1)
                     && let Some(TokenTree::Ident(variant)) = trees.get(i + 3)
                 {
                     let function = Ident::new(&snake_case(&variant.to_string()), Span::call_site());
-                    out.extend(quote!(crate::error::generated::#function));
+                    out.extend(quote!(crate::runtime::#function));
                     i += 4;
                     continue;
                 }
                 out.push(trees[i].clone());
             }
-            // `ResponseValue::from_response` → `crate::decode::from_response`
+            // `ResponseValue::from_response` → `crate::runtime::from_response`
             Some("ResponseValue")
                 if is_path_sep(&trees, i + 1)
                     && matches!(trees.get(i + 3), Some(TokenTree::Ident(f)) if f == "from_response") =>
             {
-                out.extend(quote!(crate::decode::from_response));
+                out.extend(quote!(crate::runtime::from_response));
                 i += 4;
                 continue;
             }
@@ -217,6 +325,8 @@ fn snake_case(name: &str) -> String {
 #[derive(Default)]
 struct OpenEnums {
     names: BTreeSet<String>,
+    /// Enums that already have a variant named like the catch-all.
+    collisions: Vec<String>,
 }
 
 impl VisitMut for OpenEnums {
@@ -227,15 +337,27 @@ impl VisitMut for OpenEnums {
             .all(|v| matches!(v.fields, syn::Fields::Unit));
         // One-value enums are `const`s (discriminators): a different value is not "new", it is
         // another variant of a union, so they stay closed.
-        if !unit_only || item.variants.len() < 2 || !derives(&item.attrs, "Deserialize") {
+        if !unit_only
+            || item.variants.len() < rules::OPEN_ENUM_MIN_VALUES
+            || !derives(&item.attrs, "Deserialize")
+        {
+            return;
+        }
+        if item
+            .variants
+            .iter()
+            .any(|v| v.ident == rules::UNKNOWN_VARIANT)
+        {
+            self.collisions.push(item.ident.to_string());
             return;
         }
         remove_derive(&mut item.attrs, "Copy");
+        let unknown = unknown_variant();
         item.variants.push(syn::parse_quote! {
             /// A value this version of the client does not know (the API added it later). It
             /// is kept verbatim, so it is shown and sent back unchanged.
             #[serde(untagged)]
-            Unknown(::std::string::String)
+            #unknown(::std::string::String)
         });
         self.names.insert(item.ident.to_string());
     }
@@ -265,6 +387,7 @@ impl VisitMut for OpenEnumImpls<'_> {
         else {
             return;
         };
+        let unknown = unknown_variant();
         for impl_item in &mut item.items {
             let syn::ImplItem::Fn(function) = impl_item else {
                 continue;
@@ -274,20 +397,24 @@ impl VisitMut for OpenEnumImpls<'_> {
             };
             match trait_name.as_str() {
                 "Display" => body_match.arms.push(syn::parse_quote! {
-                    Self::Unknown(ref value) => f.write_str(value),
+                    Self::#unknown(ref value) => f.write_str(value),
                 }),
                 "FromStr" => {
                     body_match
                         .arms
                         .retain(|arm| !matches!(arm.pat, syn::Pat::Wild(_)));
                     body_match.arms.push(syn::parse_quote! {
-                        other => Ok(Self::Unknown(other.to_string())),
+                        other => Ok(Self::#unknown(other.to_string())),
                     });
                 }
                 _ => {}
             }
         }
     }
+}
+
+fn unknown_variant() -> Ident {
+    Ident::new(rules::UNKNOWN_VARIANT, Span::call_site())
 }
 
 /// The `match` a generated `fmt`/`from_str` body consists of.
@@ -298,7 +425,7 @@ fn find_match(block: &mut syn::Block) -> Option<&mut syn::ExprMatch> {
     })
 }
 
-/// Required-but-nullable fields also accept absence; `deny_unknown_fields` goes.
+/// Required-but-nullable fields also accept absence.
 struct LenientFields;
 
 impl VisitMut for LenientFields {
@@ -321,16 +448,6 @@ impl VisitMut for LenientFields {
             }
         }
     }
-
-    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-        allow_unknown_fields(&mut item.attrs);
-        syn::visit_mut::visit_item_struct_mut(self, item);
-    }
-
-    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        allow_unknown_fields(&mut item.attrs);
-        syn::visit_mut::visit_item_enum_mut(self, item);
-    }
 }
 
 type MetaList = syn::punctuated::Punctuated<syn::Meta, syn::Token![,]>;
@@ -345,27 +462,6 @@ fn serde_items(attr: &syn::Attribute) -> Option<MetaList> {
 
 fn set_serde_items(attr: &mut syn::Attribute, items: &MetaList) {
     *attr = syn::parse_quote!(#[serde(#items)]);
-}
-
-/// Drops `deny_unknown_fields` from `#[serde(…)]` attributes (and an attribute left empty).
-fn allow_unknown_fields(attrs: &mut Vec<syn::Attribute>) {
-    attrs.retain_mut(|attr| {
-        let Some(items) = serde_items(attr) else {
-            return true;
-        };
-        if !items
-            .iter()
-            .any(|item| item.path().is_ident("deny_unknown_fields"))
-        {
-            return true;
-        }
-        let kept: MetaList = items
-            .into_iter()
-            .filter(|item| !item.path().is_ident("deny_unknown_fields"))
-            .collect();
-        set_serde_items(attr, &kept);
-        !kept.is_empty()
-    });
 }
 
 type PathList = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;

@@ -400,8 +400,12 @@ async fn against_baseten(args: &Args) -> Result<(), String> {
     }
 
     if !acted {
+        // Name the URL: with BASETEN_API_URL pointing at a local mock, "the real Baseten API"
+        // would be wrong, and the user needs to see which server their key would go to.
+        let url = std::env::var(baseten_api::API_URL_VAR)
+            .unwrap_or_else(|_| baseten_api::DEFAULT_BASE_URL.to_owned());
         println!(
-            "BASETEN_API_KEY is set, so this would use the real Baseten API; it acts only on ids"
+            "BASETEN_API_KEY is set, so this would send requests to {url}; it acts only on ids"
         );
         println!("you name, and you named none. Nothing was sent.\n");
         print!("{USAGE}");

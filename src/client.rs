@@ -1,9 +1,8 @@
-//! Authentication and user agent for the generated [`Client`], via
-//! progenitor's hooks.
+//! Sending a request of the generated [`Client`]: authentication, user agent, retries and the
+//! tracing span.
 //!
-//! The headers are added per request by a `pre` hook rather than as
-//! `reqwest` default headers, so they are also sent when the caller supplies
-//! their own `reqwest::Client`.
+//! The headers are added per request rather than as `reqwest` default headers, so they are
+//! also sent when the caller supplies their own `reqwest::Client`.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -14,7 +13,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AG
 use tracing::Instrument;
 
 use crate::decode::{BodyLimit, DEFAULT_MAX_RESPONSE_BYTES};
-use crate::{ApiKey, Client, ClientBuilder, ConfigError, RetryPolicy, operations, response};
+use crate::error::is_tls_to_plain_http;
+use crate::{ApiKey, Client, ClientBuilder, ConfigError, Error, RetryPolicy, operations, response};
 
 /// progenitor adds `api-version: <info.version>` to every request (a Dropshot
 /// convention). Baseten documents no such header, so the hook removes it:
@@ -87,7 +87,7 @@ impl ClientState {
 
     /// Sets this client's headers on an outgoing request, replacing any the
     /// caller's `reqwest::Client` would have added.
-    fn apply(&self, headers: &mut HeaderMap) {
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
         headers.remove(PROGENITOR_API_VERSION);
         headers.insert(AUTHORIZATION, self.authorization.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
@@ -105,25 +105,21 @@ impl fmt::Debug for ClientState {
     }
 }
 
-// Required by `HooksMode::Expected` in build.rs: without this impl the
-// generated code does not compile, so requests can never go out unsigned.
-impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner.apply(request.headers_mut());
-        Ok(())
-    }
+// Required by `HooksMode::Expected` in build.rs. The generated operations do not call the
+// hooks: build.rs replaces progenitor's `pre`/`exec`/`post` sequence with one call to
+// `runtime::send` (and refuses to build if a sequence is left), which signs the request and
+// runs `Client::execute` below.
+impl ClientHooks<ClientState> for Client {}
 
-    /// Sends the request, retrying what the [`RetryPolicy`] allows, inside one tracing span
-    /// per operation. Error bodies are read here (bounded) so the error can carry them.
-    async fn exec(
+impl Client {
+    /// Signs and sends `request`, retrying what the [`RetryPolicy`] allows, inside one tracing
+    /// span per operation. Error bodies are read here (bounded) so the error can carry them.
+    pub(crate) async fn execute(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> Result<reqwest::Response, Error> {
+        self.inner.apply(request.headers_mut());
         let (method, path) = operations::describe(info.operation_id);
         let span = tracing::info_span!(
             "baseten_api",
@@ -136,13 +132,11 @@ impl ClientHooks<ClientState> for Client {
         );
         self.send_with_retries(request).instrument(span).await
     }
-}
 
-impl Client {
     async fn send_with_retries(
         &self,
         request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> Result<reqwest::Response, Error> {
         let policy = &self.inner.retry;
         let started = Instant::now();
         let mut waited = Duration::ZERO;
@@ -204,7 +198,7 @@ impl Client {
                             tracing::info!(attempt, reason = retry_reason(&outcome), %error, "failed")
                         }
                     }
-                    return outcome;
+                    return outcome.map_err(|error| Error::from_transport_after(error, attempt));
                 }
             }
         }
@@ -227,8 +221,13 @@ impl Client {
                     .retry_after
                     .unwrap_or_else(|| policy.connect_backoff(attempt))
             }
-            // The request never reached the server (refused, DNS, TLS): safe to send again.
-            Err(error) if error.is_connect() && policy.retry_connect_errors => {
+            // The request never reached the server (refused, DNS): safe to send again. A TLS
+            // handshake answered by a plain-HTTP server will fail the same way every time.
+            Err(error)
+                if error.is_connect()
+                    && policy.retry_connect_errors
+                    && !is_tls_to_plain_http(error) =>
+            {
                 policy.connect_backoff(attempt)
             }
             _ => return None,

@@ -310,9 +310,11 @@ impl ClientBuilder {
             .api_key
             .filter(|key| !key.is_blank())
             .ok_or(ConfigError::MissingApiKey)?;
-        let base_url = normalize_base_url(&self.base_url)?;
+        let base_url = parse_base_url(&self.base_url)?;
         if !self.allow_insecure_http && sends_key_in_clear(&base_url) {
-            return Err(ConfigError::InsecureBaseUrl { url: base_url });
+            return Err(ConfigError::InsecureBaseUrl {
+                url: base_url_text(&base_url).to_owned(),
+            });
         }
         let state = ClientState::new(
             &api_key,
@@ -330,20 +332,41 @@ impl ClientBuilder {
                 .map_err(ConfigError::HttpClient)?,
         };
 
-        Ok(Client::new_with_client(&base_url, http, state))
+        Ok(Client::new_with_client(
+            base_url_text(&base_url),
+            http,
+            state,
+        ))
     }
 }
 
-/// Checks `raw` and returns it in the form the generated code expects: the
-/// generated methods append `/v1/...` to it with `format!`, so it must not
-/// end in `/` (or paths get `//`) nor carry a query or fragment.
-fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
-    let invalid = |url: &str, reason: &str| ConfigError::InvalidBaseUrl {
+/// Parses and checks the base URL, once; [`base_url_text`] gives the form the generated code
+/// appends paths to.
+fn parse_base_url(raw: &str) -> Result<reqwest::Url, ConfigError> {
+    let invalid = |url: &str, reason: String| ConfigError::InvalidBaseUrl {
         url: url.to_owned(),
-        reason: reason.to_owned(),
+        reason,
     };
 
-    let mut url = reqwest::Url::parse(raw).map_err(|e| invalid(raw, &e.to_string()))?;
+    // `localhost:8080` parses as the scheme `localhost`, and `127.0.0.1:8080` not at all: both
+    // are a host and port without a scheme, and the fix is the same.
+    if !raw.contains("://") {
+        let trimmed = raw.trim();
+        let local = ["localhost", "127.", "[::1]"]
+            .iter()
+            .any(|prefix| trimmed.starts_with(prefix));
+        let suggestion = if local {
+            format!("http://{trimmed}")
+        } else {
+            format!("https://{trimmed}")
+        };
+        return Err(invalid(
+            raw,
+            format!("the scheme is missing: use {suggestion}"),
+        ));
+    }
+
+    let mut url = reqwest::Url::parse(raw).map_err(|e| invalid(raw, e.to_string()))?;
 
     if !url.username().is_empty() || url.password().is_some() {
         // Never echo credentials back in an error message.
@@ -351,24 +374,29 @@ fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
         let _ = url.set_password(None);
         return Err(invalid(
             url.as_str(),
-            "credentials in the URL are not supported (the API key is sent in the Authorization header)",
+            "credentials in the URL are not supported (the API key is sent in the Authorization header)".into(),
         ));
     }
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(raw, "the scheme must be http or https"));
+        return Err(invalid(
+            raw,
+            format!("the scheme must be http or https, not `{}`", url.scheme()),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(raw, "it must not have a query or fragment"));
+        return Err(invalid(raw, "it must not have a query or fragment".into()));
     }
+    Ok(url)
+}
 
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+/// The generated methods append `/v1/...` to the base URL with `format!`, so it must not end in
+/// `/` (or paths get `//`); [`parse_base_url`] has refused a query or fragment.
+fn base_url_text(url: &reqwest::Url) -> &str {
+    url.as_str().trim_end_matches('/')
 }
 
 /// Is this an `http://` URL to a host that is not this machine?
-fn sends_key_in_clear(base_url: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(base_url) else {
-        return true;
-    };
+fn sends_key_in_clear(url: &reqwest::Url) -> bool {
     let loopback = match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -380,32 +408,65 @@ fn sends_key_in_clear(base_url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalize_base_url, sends_key_in_clear};
+    use super::{base_url_text, parse_base_url, sends_key_in_clear};
+
+    fn normalized(raw: &str) -> String {
+        base_url_text(&parse_base_url(raw).unwrap()).to_owned()
+    }
+
+    fn reason(raw: &str) -> String {
+        match parse_base_url(raw) {
+            Err(crate::ConfigError::InvalidBaseUrl { reason, .. }) => reason,
+            other => panic!("{raw}: {other:?}"),
+        }
+    }
 
     #[test]
     fn only_plain_http_to_another_host_sends_the_key_in_clear() {
-        assert!(sends_key_in_clear("http://api.baseten.co"));
-        assert!(sends_key_in_clear("http://10.0.0.5:8080"));
-        assert!(!sends_key_in_clear("https://api.baseten.co"));
-        assert!(!sends_key_in_clear("http://127.0.0.1:8080"));
-        assert!(!sends_key_in_clear("http://[::1]:8080"));
-        assert!(!sends_key_in_clear("http://localhost:8080"));
+        let clear = |raw| sends_key_in_clear(&parse_base_url(raw).unwrap());
+        assert!(clear("http://api.baseten.co"));
+        assert!(clear("http://10.0.0.5:8080"));
+        assert!(!clear("https://api.baseten.co"));
+        assert!(!clear("http://127.0.0.1:8080"));
+        assert!(!clear("http://[::1]:8080"));
+        assert!(!clear("http://localhost:8080"));
     }
 
     #[test]
     fn trailing_slashes_are_trimmed_and_prefixes_kept() {
-        let ok = |s| normalize_base_url(s).unwrap();
-        assert_eq!(ok("https://api.baseten.co"), "https://api.baseten.co");
-        assert_eq!(ok("https://api.baseten.co/"), "https://api.baseten.co");
         assert_eq!(
-            ok("http://127.0.0.1:8080/prefix//"),
+            normalized("https://api.baseten.co"),
+            "https://api.baseten.co"
+        );
+        assert_eq!(
+            normalized("https://api.baseten.co/"),
+            "https://api.baseten.co"
+        );
+        assert_eq!(
+            normalized("http://127.0.0.1:8080/prefix//"),
             "http://127.0.0.1:8080/prefix"
         );
     }
 
     #[test]
+    fn a_host_and_port_without_scheme_says_which_url_to_use() {
+        assert_eq!(
+            reason("127.0.0.1:8080"),
+            "the scheme is missing: use http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            reason("localhost:8080"),
+            "the scheme is missing: use http://localhost:8080"
+        );
+        assert_eq!(
+            reason("api.baseten.co"),
+            "the scheme is missing: use https://api.baseten.co"
+        );
+    }
+
+    #[test]
     fn credentials_are_rejected_without_being_echoed() {
-        let err = normalize_base_url("https://user:hunter2@example.com").unwrap_err();
+        let err = parse_base_url("https://user:hunter2@example.com").unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(shown.contains("credentials"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
@@ -414,12 +475,12 @@ mod tests {
 
     #[test]
     fn non_http_schemes_queries_and_fragments_are_rejected() {
-        for bad in [
-            "ftp://example.com",
-            "https://example.com/?a=b",
-            "https://example.com/#x",
-        ] {
-            assert!(normalize_base_url(bad).is_err(), "{bad} was accepted");
+        assert_eq!(
+            reason("ftp://example.com"),
+            "the scheme must be http or https, not `ftp`"
+        );
+        for bad in ["https://example.com/?a=b", "https://example.com/#x"] {
+            assert!(parse_base_url(bad).is_err(), "{bad} was accepted");
         }
     }
 }

@@ -15,14 +15,14 @@ use crate::error::{DecodeError, Error, excerpt};
 use crate::response::{api_error_of, read_bounded};
 
 /// The largest successful body decoded unless the client sets another limit.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The body limit the request hook attached to a response.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BodyLimit(pub usize);
 
 /// Reads and decodes `response` into `T`.
-pub async fn from_response<T: DeserializeOwned>(
+pub(crate) async fn from_response<T: DeserializeOwned>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error> {
     let status = response.status();
@@ -47,7 +47,31 @@ pub async fn from_response<T: DeserializeOwned>(
     Ok(ResponseValue::new(inner, status, headers))
 }
 
-/// Decodes a complete successful body (the synchronous half of [`from_response`]).
+/// Decodes a successful response body into an API type exactly as the client does: the
+/// content type must be JSON (when given), and a failure is an [`Error::Decode`] that names the
+/// JSON path of the value that failed and quotes the start of the body.
+///
+/// For bodies that did not come through [`Client`](crate::Client), such as a response saved by
+/// a test or a proxy.
+///
+/// ```
+/// use baseten_api::{Error, decode_body, reqwest::{StatusCode, header::HeaderMap}};
+/// use baseten_api::types::SignalPromotionResponseV1;
+///
+/// let ok: SignalPromotionResponseV1 =
+///     decode_body(StatusCode::OK, &HeaderMap::new(), br#"{"success": true}"#)?;
+/// assert!(ok.success);
+///
+/// let err = decode_body::<SignalPromotionResponseV1>(
+///     StatusCode::OK,
+///     &HeaderMap::new(),
+///     br#"{"success": "yes"}"#,
+/// )
+/// .unwrap_err();
+/// let Error::Decode(decode) = err else { unreachable!() };
+/// assert_eq!(decode.path, "success");
+/// # Ok::<(), Error>(())
+/// ```
 pub fn decode_body<T: DeserializeOwned>(
     status: StatusCode,
     headers: &HeaderMap,

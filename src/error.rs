@@ -43,10 +43,18 @@ pub enum Error {
     InvalidRequest(String),
 
     /// No connection could be made (refused, DNS, TLS handshake). The request was not sent.
-    #[error("cannot connect to the Baseten API: {}", root_cause(source))]
+    ///
+    /// A connection that was refused or failed to resolve is retried ([`RetryPolicy`](crate::RetryPolicy));
+    /// this error comes after the last attempt. An `https://` URL to a server that does not
+    /// speak TLS is not retried: it will not heal.
+    #[error("{}", connect_message(url, *attempts, source))]
     Connect {
         /// The transport error.
         source: reqwest::Error,
+        /// Where the client tried to connect: scheme, host and port of the base URL.
+        url: String,
+        /// How many connections were tried.
+        attempts: u32,
     },
 
     /// No complete answer within the client's timeout. The request may have been executed.
@@ -294,12 +302,25 @@ impl Error {
         matches!(self, Self::InvalidRequest(_) | Self::Connect { .. }) || self.is_rate_limited()
     }
 
-    /// Classifies a transport error from reqwest.
+    /// Classifies a transport error from reqwest, after one attempt.
     pub(crate) fn from_transport(source: reqwest::Error) -> Self {
+        Self::from_transport_after(source, 1)
+    }
+
+    /// Classifies a transport error from reqwest, the last of `attempts`.
+    pub(crate) fn from_transport_after(source: reqwest::Error, attempts: u32) -> Self {
         if source.is_timeout() {
             Self::Timeout { source }
         } else if source.is_connect() {
-            Self::Connect { source }
+            let url = source
+                .url()
+                .map(|url| url.origin().ascii_serialization())
+                .unwrap_or_else(|| "the Baseten API".into());
+            Self::Connect {
+                source,
+                url,
+                attempts,
+            }
         } else if source.is_request() || source.is_body() || source.is_decode() {
             Self::ConnectionLost { source }
         } else {
@@ -312,6 +333,32 @@ impl From<reqwest::Error> for Error {
     fn from(source: reqwest::Error) -> Self {
         Self::from_transport(source)
     }
+}
+
+/// Whether a connection failed because the server answered a TLS handshake with something
+/// that is not TLS: an `https://` URL to a plain-HTTP server. rustls says "received corrupt
+/// message of type InvalidContentType", OpenSSL "wrong version number"; neither exposes a type
+/// through reqwest, so the words are matched.
+pub(crate) fn is_tls_to_plain_http(error: &reqwest::Error) -> bool {
+    let cause = root_cause(error);
+    cause.contains("InvalidContentType") || cause.contains("wrong version number")
+}
+
+fn connect_message(url: &str, attempts: u32, source: &reqwest::Error) -> String {
+    let cause = root_cause(source);
+    if is_tls_to_plain_http(source) {
+        let plain = url.replacen("https://", "http://", 1);
+        return format!(
+            "cannot connect to the Baseten API at {url}: the server does not speak TLS ({cause}); \
+             if it is a plain-HTTP server such as a local mock, use {plain}"
+        );
+    }
+    let tries = if attempts == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{attempts} attempts")
+    };
+    format!("cannot connect to the Baseten API at {url} ({tries}): {cause}")
 }
 
 /// The innermost cause of an error chain, which is what says what happened
@@ -527,58 +574,4 @@ pub enum ConfigError {
     /// initialise).
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
-}
-
-/// What the generated code calls where progenitor's code would build its own error variants
-/// (build.rs rewrites `Error::InvalidRequest` to `invalid_request`, and so on).
-#[doc(hidden)]
-pub mod generated {
-    use super::Error;
-    use crate::response::{api_error_of, parse_api_error};
-
-    /// A parameter or body that could not be converted.
-    pub fn invalid_request(message: String) -> Error {
-        Error::InvalidRequest(message)
-    }
-
-    /// A status the operation does not document. The request hook has already read an error
-    /// body into the response's extensions.
-    pub fn unexpected_response(response: reqwest::Response) -> Error {
-        Error::Api(Box::new(api_error_of(&response)))
-    }
-
-    /// A documented error status; its body was decoded into `T`, so only status and headers
-    /// are reported here (the request hook keeps the details for undocumented ones).
-    pub fn error_response<T>(response: progenitor_client::ResponseValue<T>) -> Error {
-        let api = parse_api_error(response.status(), response.headers(), &[], false);
-        Error::Api(Box::new(api))
-    }
-
-    /// A failure reported by a hook.
-    pub fn custom(message: String) -> Error {
-        Error::InvalidRequest(message)
-    }
-}
-
-/// The generated code's hooks return progenitor's error type; ours never produce one, but the
-/// conversion keeps `?` on them compiling.
-impl From<progenitor_client::Error<()>> for Error {
-    fn from(error: progenitor_client::Error<()>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::InvalidRequest(message) | P::Custom(message) => Self::InvalidRequest(message),
-            P::CommunicationError(source)
-            | P::ResponseBodyError(source)
-            | P::InvalidUpgrade(source) => Self::from_transport(source),
-            P::UnexpectedResponse(response) => generated::unexpected_response(response),
-            P::ErrorResponse(response) => generated::error_response(response),
-            P::InvalidResponsePayload(body, source) => Self::Decode(Box::new(DecodeError {
-                status: StatusCode::OK,
-                path: ".".into(),
-                message: source.to_string(),
-                content_type: None,
-                excerpt: excerpt(&String::from_utf8_lossy(&body), 256),
-            })),
-        }
-    }
 }

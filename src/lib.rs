@@ -45,17 +45,15 @@
 mod api_key;
 mod client;
 mod config;
-#[doc(hidden)]
-pub mod decode;
+mod decode;
 mod env;
-#[doc(hidden)]
-pub mod error;
+mod error;
 mod generated;
 mod operations;
-#[doc(hidden)]
-pub mod path;
+mod path;
 mod response;
 mod retry;
+mod runtime;
 
 pub use api_key::ApiKey;
 pub use client::ClientState;
@@ -63,6 +61,7 @@ pub use config::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_USER_AGENT,
 };
+pub use decode::decode_body;
 pub use env::{API_KEY_VAR, API_URL_VAR};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use retry::RetryPolicy;

@@ -25,7 +25,7 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Encodes `value` as one path segment, or refuses it naming the parameter.
-pub fn encode_segment(name: &str, value: &str) -> Result<String, Error> {
+pub(crate) fn encode_segment(name: &str, value: &str) -> Result<String, Error> {
     let problem = if value.is_empty() {
         Some("is empty")
     } else if value.trim().is_empty() {

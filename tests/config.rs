@@ -91,6 +91,27 @@ fn from_env_bad_url_names_the_value() {
 }
 
 #[test]
+fn from_env_host_and_port_without_scheme_says_which_url_to_use() {
+    for (value, fix) in [
+        ("127.0.0.1:8080", "use http://127.0.0.1:8080"),
+        ("localhost:8080", "use http://localhost:8080"),
+    ] {
+        let err = ClientBuilder::from_env_with(env(&[
+            ("BASETEN_API_KEY", KEY),
+            ("BASETEN_API_URL", value),
+        ]))
+        .build()
+        .unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains(&format!("`{value}`")), "{shown}");
+        assert!(
+            shown.contains(&format!("the scheme is missing: {fix}")),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
 fn from_env_values_can_be_overridden() {
     let client = ClientBuilder::from_env_with(env(&[("BASETEN_API_KEY", "env-key")]))
         .api_key(KEY)

@@ -2,7 +2,7 @@
 //! response type of the four operations, with arbitrary bytes and with arbitrary JSON (which
 //! exercises the typed paths much deeper than random bytes do).
 
-use baseten_api::decode::decode_body;
+use baseten_api::decode_body;
 use baseten_api::reqwest::StatusCode;
 use baseten_api::reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use baseten_api::types::{ChainDeploymentV1, DeploymentV1, SignalPromotionResponseV1};

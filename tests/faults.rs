@@ -310,13 +310,73 @@ async fn a_refused_connection_without_retries_is_a_connect_error() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let err = promote(&no_retries(&url)).await.unwrap_err();
-    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(
+        matches!(&err, Error::Connect { url: at, attempts: 1, .. } if *at == url),
+        "{err:?}"
+    );
     assert!(err.is_safe_to_retry());
     assert!(
-        err.to_string()
-            .starts_with("cannot connect to the Baseten API: "),
+        err.to_string().starts_with(&format!(
+            "cannot connect to the Baseten API at {url} (1 attempt): "
+        )),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn nothing_listening_names_the_url_and_the_attempts_made() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let policy = RetryPolicy::default()
+        .max_attempts(3)
+        .backoff(Duration::from_millis(5), Duration::from_millis(10));
+    let err = promote(&client(&url, policy)).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Connect { attempts: 3, .. }),
+        "{err:?}"
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "cannot connect to the Baseten API at {url} (3 attempts): "
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("refused"), "{shown}");
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_not_retried_and_says_so() {
+    // A plain-HTTP server answers whatever it is sent (here: a TLS ClientHello) with HTTP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let plain = format!("http://{}", listener.local_addr().unwrap());
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let answer = json_response("400 Bad Request", r#"{"code": "NOT_TLS"}"#);
+            let _ = tokio::io::AsyncWriteExt::write_all(&mut stream, &answer).await;
+        }
+    });
+    let https = plain.replacen("http://", "https://", 1);
+    let policy = RetryPolicy::default()
+        .max_attempts(4)
+        .backoff(Duration::from_millis(5), Duration::from_millis(10));
+    let err = promote(&client(&https, policy)).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Connect { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "a TLS mismatch will not heal: no retry"
+    );
+    let shown = err.to_string();
+    assert!(shown.contains("the server does not speak TLS"), "{shown}");
+    assert!(shown.contains(&format!("use {plain}")), "{shown}");
 }
 
 #[tokio::test]

@@ -24,3 +24,28 @@ fn generated_client_has_the_four_operations() {
         assert!(GENERATED.contains(operation), "missing {operation}");
     }
 }
+
+#[test]
+fn no_generated_type_refuses_unknown_fields() {
+    // The live API adds response fields; the derive stage drops `additionalProperties: false`,
+    // from which typify would generate this attribute.
+    assert!(!GENERATED.contains("deny_unknown_fields"));
+}
+
+#[test]
+fn the_generated_code_calls_only_the_runtime_module_of_the_hand_written_layer() {
+    let mut modules: Vec<&str> = GENERATED
+        .match_indices("crate::")
+        .map(|(at, _)| {
+            let rest = &GENERATED[at + "crate::".len()..];
+            let end = rest
+                .find(|c: char| !c.is_alphanumeric() && c != '_')
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .collect();
+    modules.sort_unstable();
+    modules.dedup();
+    // `ClientState` is the inner type progenitor stores; `Error` the one error type.
+    assert_eq!(modules, ["ClientState", "Error", "runtime"], "{modules:?}");
+}

@@ -1,6 +1,5 @@
 //! The rules build.rs applies to progenitor's output, on small inputs: the seeds do not contain
-//! every construct (e.g. `deny_unknown_fields` comes from `additionalProperties: false`, which
-//! only the full Baseten spec has).
+//! every construct (e.g. an enum with a value named `Unknown`).
 
 #[path = "../build/postprocess.rs"]
 #[allow(dead_code)]
@@ -9,25 +8,35 @@ mod postprocess;
 use quote::quote;
 
 fn rewritten(tokens: proc_macro2::TokenStream) -> String {
-    let file = postprocess::postprocess(tokens).expect("parses");
+    let file =
+        postprocess::postprocess(tokens, &postprocess::docs::SpecFacts::default()).expect("parses");
     prettyplease::unparse(&file)
 }
 
 #[test]
-fn deny_unknown_fields_is_removed_and_other_serde_items_kept() {
-    let out = rewritten(quote! {
-        #[derive(::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        pub struct A { pub x: i64 }
-        #[derive(::serde::Deserialize)]
-        #[serde(rename_all = "snake_case", deny_unknown_fields)]
-        pub struct B { pub y: i64 }
-    });
-    assert!(!out.contains("deny_unknown_fields"), "{out}");
+fn an_enum_value_named_like_the_catch_all_is_a_clear_error() {
+    let facts = postprocess::docs::SpecFacts::default();
+    let Err(err) = postprocess::postprocess(
+        quote! {
+            #[derive(::serde::Deserialize, Clone, Debug)]
+            pub enum Health { #[serde(rename = "UNKNOWN")] Unknown, #[serde(rename = "OK")] Ok }
+        },
+        &facts,
+    ) else {
+        panic!("a colliding enum must be refused")
+    };
+    let err = err.to_string();
     assert!(
-        out.contains("#[serde(rename_all = \"snake_case\")]"),
-        "{out}"
+        err.starts_with("enum `Health` has a value whose Rust name is `Unknown`"),
+        "{err}"
     );
+}
+
+#[test]
+fn the_open_enum_rule_is_the_one_xtask_diff_applies() {
+    // `cargo xtask diff` includes the same file; its tests pin the verdicts on both sides of it.
+    assert_eq!(postprocess::rules::OPEN_ENUM_MIN_VALUES, 2);
+    assert_eq!(postprocess::rules::UNKNOWN_VARIANT, "Unknown");
 }
 
 #[test]
@@ -122,22 +131,19 @@ fn path_parameters_errors_and_decoding_are_redirected() {
         out.contains("Result < ResponseValue < types :: X > , Error >"),
         "{out}"
     );
-    assert!(
-        out.contains("crate :: error :: generated :: invalid_request"),
-        "{out}"
-    );
+    assert!(out.contains("crate :: runtime :: invalid_request"), "{out}");
     assert!(
         out.contains(
-            "crate :: path :: encode_segment (\"thing_id\" , & thing_id . to_string ()) ?"
+            "crate :: runtime :: encode_segment (\"thing_id\" , & thing_id . to_string ()) ?"
         ),
         "{out}"
     );
     assert!(
-        out.contains("crate :: decode :: from_response (response)"),
+        out.contains("crate :: runtime :: from_response (response)"),
         "{out}"
     );
     assert!(
-        out.contains("crate :: error :: generated :: unexpected_response (response)"),
+        out.contains("crate :: runtime :: unexpected_response (response)"),
         "{out}"
     );
 }

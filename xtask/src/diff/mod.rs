@@ -42,7 +42,7 @@
 //! | became optional | compatible¹ / compatible | compatible¹ / breaking |
 //! | became nullable | compatible¹ / compatible | compatible¹ / breaking |
 //! | became non-nullable | compatible¹ / breaking | compatible¹ / compatible |
-//! | enum values added | compatible / compatible | breaking (exhaustive `match`) / behavior: string enums of 2+ values are open, an old client decodes the value as `Unknown(..)`; breaking for a one-value (`const`) enum |
+//! | enum values added | compatible / compatible | breaking (exhaustive `match`) / behavior: string enums of `client_rules::OPEN_ENUM_MIN_VALUES` (2) or more values are open, an old client decodes the value as `Unknown(..)`; breaking for a one-value (`const`) enum |
 //! | enum values removed | breaking / breaking | breaking / compatible |
 //! | default changed | behavior¹ / compatible | behavior¹ / behavior |
 //! | schema added / removed | compatible; breaking (the type is gone) / compatible | same |
@@ -94,6 +94,11 @@ pub mod operations;
 pub mod render;
 pub mod schemas;
 pub mod usage;
+
+/// The generated client's rules, shared with build.rs (`build/postprocess.rs`), so the diff
+/// judges a change by exactly what build.rs does (which enums are open, for one).
+#[path = "../../../build/rules.rs"]
+pub mod client_rules;
 
 pub use change::{Change, Effect, Group, Kind, Role};
 

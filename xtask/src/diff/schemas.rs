@@ -174,10 +174,11 @@ impl Differ<'_> {
         let added: Vec<Value> = new.iter().filter(|v| !old.contains(v)).cloned().collect();
         let removed: Vec<Value> = old.iter().filter(|v| !new.contains(v)).cloned().collect();
         if !added.is_empty() {
-            // build.rs gives every string enum of two or more values an `Unknown(String)`
-            // variant, so an old client decodes a new value; a one-value enum (a `const`) stays
-            // closed and cannot.
-            let open = old.len() >= 2 && old.iter().all(Value::is_string);
+            // build.rs gives every string enum of at least `OPEN_ENUM_MIN_VALUES` values an
+            // `Unknown(String)` variant, so an old client decodes a new value; a one-value
+            // enum (a `const`) stays closed and cannot.
+            let open = old.len() >= super::client_rules::OPEN_ENUM_MIN_VALUES
+                && old.iter().all(Value::is_string);
             let verdict = per_flow(role, |flow| match flow {
                 Flow::Request => Verdict::compatible(""),
                 Flow::Response if open => Verdict::new(
