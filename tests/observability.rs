@@ -1,5 +1,7 @@
 //! One tracing span per operation with what an operator needs (operation id, method, path
 //! template, status, attempt, duration), and never a secret or a body at INFO.
+//!
+//! A binary of its own (see `tests/it/main.rs`): tracing's call-site interest is process-wide.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

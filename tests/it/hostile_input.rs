@@ -1,7 +1,7 @@
 //! Input a caller or an attacker controls: path parameters, base URLs, keys. Nothing is sent
 //! for a path parameter that is not one segment; everything else stays inside its segment.
 
-mod support;
+use crate::support;
 
 use baseten_api::{Client, ConfigError, Error, RetryPolicy, types};
 use proptest::prelude::*;

@@ -5,8 +5,6 @@
 //! - [`HandWritten`]: reqwest + serde, what a careful user writes without this crate.
 //! - [`crate_promote`]: `baseten_api::Client` exactly as shipped.
 
-#![allow(dead_code)] // each bench target uses a different part
-
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::Duration;

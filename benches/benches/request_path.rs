@@ -11,7 +11,7 @@
 //! cross-core wake-ups); 64 in flight to a server on its own thread. See `support::ServerPlacement`
 //! and PERFORMANCE.md. For ratios robust to a busy machine, see `benches/request_ratios.rs`.
 
-mod support;
+use baseten_api_benches as support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use support::{Clients, IN_FLIGHT, Variant, client_runtime, placements, start_server};

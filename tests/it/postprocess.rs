@@ -1,7 +1,7 @@
 //! The rules build.rs applies to progenitor's output, on small inputs: the seeds do not contain
 //! every construct (e.g. an enum with a value named `Unknown`).
 
-#[path = "../build/postprocess.rs"]
+#[path = "../../build/postprocess.rs"]
 #[allow(dead_code)]
 mod postprocess;
 

@@ -1,7 +1,6 @@
 //! A raw HTTP/1.1 server on 127.0.0.1 that misbehaves on cue, for the failures wiremock cannot
 //! produce: resets, stalls, silence, truncated bodies. Each accepted connection plays the next
 //! scripted [`Act`] (the last one repeats) after reading the whole request.
-#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,7 @@
 //! asserts the exact error kind a caller would match on, and how many attempts were made
 //! (promotions are not idempotent: only what certainly was not executed is retried).
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -13,7 +13,7 @@
 //! BENCH_ONLY=baseten_api BENCH_COUNT=2000 valgrind --tool=callgrind target/release/deps/request_ratios-*
 //! ```
 
-mod support;
+use baseten_api_benches as support;
 
 use std::time::Instant;
 

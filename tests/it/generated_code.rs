@@ -49,3 +49,22 @@ fn the_generated_code_calls_only_the_runtime_module_of_the_hand_written_layer() 
     // `ClientState` is the inner type progenitor stores; `Error` the one error type.
     assert_eq!(modules, ["ClientState", "Error", "runtime"], "{modules:?}");
 }
+
+#[test]
+fn the_readme_shows_every_line_of_its_examples() {
+    // GitHub and crates.io render rustdoc's hidden lines (`# async fn run() …`) literally, so
+    // the README's examples are complete as written (they are still compiled: src/lib.rs).
+    let readme = include_str!("../../README.md");
+    let mut in_rust = false;
+    for (number, line) in readme.lines().enumerate() {
+        if line.starts_with("```") {
+            in_rust = !in_rust && line.starts_with("```rust");
+            continue;
+        }
+        assert!(
+            !(in_rust && (line.starts_with("# ") || line == "#")),
+            "README.md:{}: a hidden doctest line: {line}",
+            number + 1
+        );
+    }
+}

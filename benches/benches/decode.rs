@@ -6,7 +6,7 @@
 //! cargo bench --bench decode
 //! ```
 
-mod support;
+use baseten_api_benches as support;
 
 use baseten_api::types::{ChainDeploymentV1, DeploymentV1};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
