@@ -3,7 +3,7 @@
 //!
 //! For each version: `pipeline::run_on_document` (the same stages `cargo xtask generate` runs
 //! after import) derives the 3.0 document; a copy of the client crate with the project's current
-//! build.rs, src/ and dependencies is built around it; and an example that calls every
+//! build.rs, src/ and dependencies is checked around it (`cargo check`); and an example that calls every
 //! operation's method compiles, which proves each operation is a method of
 //! `baseten_api::Client`. The timings and sizes are printed (`-- --nocapture`).
 //!
@@ -81,7 +81,7 @@ fn every_operation_of_the_full_api_is_a_method_of_a_client_that_compiles() {
 
         eprintln!(
             "{file}: {} operations; pipeline {} ms ({} notes); derived 3.0 spec {} bytes; \
-             cargo build {:.1} s; generated client {} bytes, {} lines ({})",
+             cargo check {:.1} s; generated client {} bytes, {} lines ({})",
             ids.len(),
             pipeline_time.as_millis(),
             outputs.notes.len(),
