@@ -12,8 +12,10 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
+use crate::auth::AuthScheme;
 use crate::decode::{BodyLimit, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::error::is_tls_to_plain_http;
+use crate::retry::AttemptOutcome;
 use crate::{ApiKey, Client, ClientBuilder, ConfigError, Error, RetryPolicy, operations, response};
 
 /// progenitor adds `api-version: <info.version>` to every request (a Dropshot
@@ -35,8 +37,9 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 /// ```
 #[derive(Clone)]
 pub struct ClientState {
-    /// `Api-Key <key>`, marked sensitive so `http`/`reqwest` don't print it.
+    /// `Api-Key <key>` or `Bearer <key>`, marked sensitive so `http`/`reqwest` don't print it.
     authorization: HeaderValue,
+    auth_scheme: AuthScheme,
     user_agent: HeaderValue,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -47,12 +50,14 @@ impl ClientState {
     /// build-time [`ConfigError`] instead of a per-request failure.
     pub(crate) fn new(
         api_key: &ApiKey,
+        auth_scheme: AuthScheme,
         user_agent: &str,
         retry: RetryPolicy,
         max_response_bytes: usize,
     ) -> Result<Self, ConfigError> {
-        let mut authorization = HeaderValue::from_str(&format!("Api-Key {}", api_key.expose()))
-            .map_err(ConfigError::InvalidApiKey)?;
+        let mut authorization =
+            HeaderValue::from_str(&format!("{auth_scheme} {}", api_key.expose()))
+                .map_err(ConfigError::InvalidApiKey)?;
         authorization.set_sensitive(true);
 
         let user_agent =
@@ -63,6 +68,7 @@ impl ClientState {
 
         Ok(Self {
             authorization,
+            auth_scheme,
             user_agent,
             retry,
             max_response_bytes,
@@ -97,7 +103,10 @@ impl ClientState {
 impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientState")
-            .field("authorization", &format_args!("Api-Key <redacted>"))
+            .field(
+                "authorization",
+                &format_args!("{} <redacted>", self.auth_scheme),
+            )
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -138,6 +147,7 @@ impl Client {
         request: reqwest::Request,
     ) -> Result<reqwest::Response, Error> {
         let policy = &self.inner.retry;
+        let method = request.method().clone();
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let mut next = Some(request);
@@ -153,7 +163,7 @@ impl Client {
             } else {
                 None
             };
-            let outcome = match self.client.execute(request).await {
+            let result = match self.client.execute(request).await {
                 Ok(mut response) if response.status().is_success() => {
                     // The first extension allocates the map: only say what is not the default.
                     if self.inner.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
@@ -166,15 +176,17 @@ impl Client {
                 Ok(response) => response::read_error_body(response).await,
                 Err(error) => Err(error),
             };
+            let outcome = attempt_outcome(&result);
             let wait = copy
                 .as_ref()
-                .and_then(|_| self.retry_wait(&outcome, attempt));
+                .and_then(|_| policy.decide(&method, outcome, attempt, waited));
             match (wait, copy) {
-                (Some(wait), Some(copy)) if waited + wait <= policy.max_total_wait => {
+                (Some(wait), Some(copy)) => {
+                    let wait = policy.jittered(wait, waited);
                     tracing::info!(
                         attempt,
                         wait_ms = wait.as_millis() as u64,
-                        reason = retry_reason(&outcome),
+                        reason = outcome.reason(),
                         "retrying",
                     );
                     tokio::time::sleep(wait).await;
@@ -185,7 +197,7 @@ impl Client {
                     let span = tracing::Span::current();
                     span.record("attempt", attempt);
                     span.record("duration_ms", started.elapsed().as_millis() as u64);
-                    match &outcome {
+                    match &result {
                         Ok(response) => {
                             span.record("status", response.status().as_u16());
                             tracing::info!(
@@ -195,56 +207,33 @@ impl Client {
                             );
                         }
                         Err(error) => {
-                            tracing::info!(attempt, reason = retry_reason(&outcome), %error, "failed")
+                            tracing::info!(attempt, reason = outcome.reason(), %error, "failed")
                         }
                     }
-                    return outcome.map_err(|error| Error::from_transport_after(error, attempt));
+                    return result.map_err(|error| Error::from_transport_after(error, attempt));
                 }
             }
         }
     }
-
-    /// How long to wait before retrying `outcome`, or `None` if it must not be retried.
-    fn retry_wait(
-        &self,
-        outcome: &reqwest::Result<reqwest::Response>,
-        attempt: u32,
-    ) -> Option<Duration> {
-        let policy = &self.inner.retry;
-        let wait = match outcome {
-            Ok(response)
-                if response.status() == StatusCode::TOO_MANY_REQUESTS
-                    && policy.retry_rate_limited =>
-            {
-                // The rate limiter refused the request, so it was not executed: safe for POST.
-                response::api_error_of(response)
-                    .retry_after
-                    .unwrap_or_else(|| policy.connect_backoff(attempt))
-            }
-            // The request never reached the server (refused, DNS): safe to send again. A TLS
-            // handshake answered by a plain-HTTP server will fail the same way every time.
-            Err(error)
-                if error.is_connect()
-                    && policy.retry_connect_errors
-                    && !is_tls_to_plain_http(error) =>
-            {
-                policy.connect_backoff(attempt)
-            }
-            _ => return None,
-        };
-        Some(policy.with_jitter(wait))
-    }
 }
 
-/// A word for logs about why an attempt failed.
-fn retry_reason(outcome: &reqwest::Result<reqwest::Response>) -> &'static str {
-    match outcome {
-        Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => "rate_limited",
-        Ok(response) if response.status().is_success() => "ok",
-        Ok(_) => "error_status",
-        Err(error) if error.is_connect() => "connect",
-        Err(error) if error.is_timeout() => "timeout",
-        Err(_) => "transport",
+/// What an attempt ended with, in the terms of [`RetryPolicy::decide`].
+fn attempt_outcome(result: &reqwest::Result<reqwest::Response>) -> AttemptOutcome {
+    match result {
+        Ok(response) => AttemptOutcome::Status {
+            status: response.status().as_u16(),
+            retry_after: (response.status() == StatusCode::TOO_MANY_REQUESTS)
+                .then(|| response::api_error_of(response).retry_after)
+                .flatten(),
+        },
+        Err(error) if is_tls_to_plain_http(error) => AttemptOutcome::NotTls,
+        // Before `is_timeout`: a connect timeout also sent nothing.
+        Err(error) if error.is_connect() => AttemptOutcome::ConnectFailed,
+        Err(error) if error.is_timeout() => AttemptOutcome::TimedOut,
+        Err(error) if error.is_request() || error.is_body() || error.is_decode() => {
+            AttemptOutcome::ConnectionLost
+        }
+        Err(_) => AttemptOutcome::Other,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::auth::{AuthScheme, UnknownAuthScheme};
 use crate::client::ClientState;
 use crate::decode::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::{ApiKey, Client, ConfigError, RetryPolicy};
@@ -74,6 +75,8 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 #[must_use]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
+    /// `Err` holds a value from `BASETEN_AUTH_SCHEME` that is no scheme, reported by `build`.
+    auth_scheme: Result<AuthScheme, UnknownAuthScheme>,
     base_url: String,
     connect_timeout: Duration,
     request_timeout: Duration,
@@ -104,6 +107,7 @@ impl ClientBuilder {
     pub fn new() -> Self {
         Self {
             api_key: None,
+            auth_scheme: Ok(AuthScheme::default()),
             base_url: DEFAULT_BASE_URL.to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -115,7 +119,33 @@ impl ClientBuilder {
         }
     }
 
-    /// The API key, sent as `Authorization: Api-Key <key>`. Required.
+    /// How the key is sent: `Authorization: Api-Key <key>` (default) or `Bearer <key>`, which
+    /// Baseten's newer specification declares. `from_env` reads `BASETEN_AUTH_SCHEME`.
+    ///
+    /// ```
+    /// use baseten_api::AuthScheme;
+    ///
+    /// let client = baseten_api::Client::builder()
+    ///     .api_key("my-key")
+    ///     .auth_scheme(AuthScheme::Bearer)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
+        self.auth_scheme = Ok(scheme);
+        self
+    }
+
+    /// Like [`auth_scheme`](Self::auth_scheme), from text such as an environment variable's;
+    /// a value that is no scheme is reported by [`build`](Self::build).
+    pub(crate) fn auth_scheme_text(mut self, text: &str) -> Self {
+        self.auth_scheme = text.parse();
+        self
+    }
+
+    /// The API key, sent as `Authorization: Api-Key <key>` (or `Bearer <key>`, see
+    /// [`auth_scheme`](Self::auth_scheme)). Required.
     ///
     /// ```
     /// # fn key_from_vault() -> String { "my-key".into() }
@@ -310,6 +340,7 @@ impl ClientBuilder {
             .api_key
             .filter(|key| !key.is_blank())
             .ok_or(ConfigError::MissingApiKey)?;
+        let auth_scheme = self.auth_scheme.map_err(ConfigError::InvalidAuthScheme)?;
         let base_url = parse_base_url(&self.base_url)?;
         if !self.allow_insecure_http && sends_key_in_clear(&base_url) {
             return Err(ConfigError::InsecureBaseUrl {
@@ -318,6 +349,7 @@ impl ClientBuilder {
         }
         let state = ClientState::new(
             &api_key,
+            auth_scheme,
             &self.user_agent,
             self.retry,
             self.max_response_bytes,

@@ -29,10 +29,31 @@ pub const API_KEY_VAR: &str = "BASETEN_API_KEY";
 /// ```
 pub const API_URL_VAR: &str = "BASETEN_API_URL";
 
+/// Variable that chooses how the key is sent: `Api-Key` (default) or `Bearer`
+/// ([`AuthScheme`](crate::AuthScheme)).
+///
+/// ```
+/// use baseten_api::{API_KEY_VAR, AUTH_SCHEME_VAR, ClientBuilder, ConfigError};
+///
+/// let builder = ClientBuilder::from_env_with(|name| match name {
+///     n if n == API_KEY_VAR => Some("k".to_owned()),
+///     n if n == AUTH_SCHEME_VAR => Some("Basic".to_owned()),
+///     _ => None,
+/// });
+/// let err = builder.build().unwrap_err();
+/// assert!(matches!(err, ConfigError::InvalidAuthScheme(_)));
+/// assert_eq!(
+///     err.to_string(),
+///     "unknown auth scheme `Basic`: use `Api-Key` or `Bearer` (from BASETEN_AUTH_SCHEME)"
+/// );
+/// ```
+pub const AUTH_SCHEME_VAR: &str = "BASETEN_AUTH_SCHEME";
+
 impl ClientBuilder {
     /// A builder configured from the process environment: the key from
     /// `BASETEN_API_KEY`, the base URL from `BASETEN_API_URL` if set (else
-    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)), and the auth scheme from
+    /// `BASETEN_AUTH_SCHEME` if set (else `Api-Key`).
     ///
     /// Nothing is validated yet; a missing key is reported by
     /// [`build`](Self::build). Variables that are not valid Unicode count as
@@ -78,6 +99,9 @@ impl ClientBuilder {
         }
         if let Some(url) = read(API_URL_VAR) {
             builder = builder.base_url(url);
+        }
+        if let Some(scheme) = read(AUTH_SCHEME_VAR) {
+            builder = builder.auth_scheme_text(&scheme);
         }
         builder
     }

@@ -570,6 +570,10 @@ pub enum ConfigError {
         source: reqwest::header::InvalidHeaderValue,
     },
 
+    /// `BASETEN_AUTH_SCHEME` is neither `Api-Key` nor `Bearer`.
+    #[error("{0} (from BASETEN_AUTH_SCHEME)")]
+    InvalidAuthScheme(#[source] crate::auth::UnknownAuthScheme),
+
     /// reqwest could not build its client (e.g. the TLS backend failed to
     /// initialise).
     #[error("cannot build the HTTP client: {0}")]

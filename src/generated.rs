@@ -2,7 +2,7 @@
 //!
 //! The generated items carry the OpenAPI descriptions as docs but not docs on
 //! every item, and progenitor's style is its own; reviewing it happens through
-//! the `tests/generated_code.rs` snapshot, so lints are silenced here only.
+//! the `tests/it/generated_code.rs` snapshot, so lints are silenced here only.
 #![allow(
     missing_docs,
     unreachable_pub,

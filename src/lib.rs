@@ -43,6 +43,7 @@
 #![deny(missing_docs)]
 
 mod api_key;
+mod auth;
 mod client;
 mod config;
 mod decode;
@@ -56,15 +57,16 @@ mod retry;
 mod runtime;
 
 pub use api_key::ApiKey;
+pub use auth::{AuthScheme, UnknownAuthScheme};
 pub use client::ClientState;
 pub use config::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_USER_AGENT,
 };
 pub use decode::decode_body;
-pub use env::{API_KEY_VAR, API_URL_VAR};
+pub use env::{API_KEY_VAR, API_URL_VAR, AUTH_SCHEME_VAR};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
-pub use retry::RetryPolicy;
+pub use retry::{AttemptOutcome, RetryPolicy};
 
 /// Request builders returned by the [`Client`] operation methods
 /// (`client.promote_model_to_environment()` returns

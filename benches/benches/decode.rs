@@ -1,9 +1,9 @@
 //! Decoding response bodies: this crate's decoder (`baseten_api::decode_body`: content
 //! type check, field paths on failure) against plain `serde_json::from_slice` into the same
-//! generated type, and into the hand-written type of `benches/support` (`DeploymentV1` only).
+//! generated type, and into the hand-written type of `benches/src/lib.rs` (`DeploymentV1` only).
 //!
 //! ```sh
-//! cargo bench --bench decode
+//! cargo bench -p baseten-api-benches --bench decode
 //! ```
 
 use baseten_api_benches as support;

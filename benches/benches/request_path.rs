@@ -2,14 +2,14 @@
 //! in the same run: raw hyper (floor), reqwest + serde (hand-written), `baseten_api::Client`.
 //!
 //! ```sh
-//! cargo bench --bench request_path                 # all: sequential and 64 in flight
-//! cargo bench --bench request_path -- sequential   # one group
+//! cargo bench -p baseten-api-benches --bench request_path                 # all: sequential and 64 in flight
+//! cargo bench -p baseten-api-benches --bench request_path -- sequential   # one group
 //! ```
 //!
 //! Criterion reports time per iteration and throughput (requests/s: one element per request).
 //! Sequential requests go to a server on the clients' own thread (CPU cost per request, no
 //! cross-core wake-ups); 64 in flight to a server on its own thread. See `support::ServerPlacement`
-//! and PERFORMANCE.md. For ratios robust to a busy machine, see `benches/request_ratios.rs`.
+//! and PERFORMANCE.md. For ratios robust to a busy machine, see `benches/benches/request_ratios.rs`.
 
 use baseten_api_benches as support;
 

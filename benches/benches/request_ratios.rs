@@ -1,4 +1,4 @@
-//! The three clients of `benches/request_path.rs` in interleaved rounds, printing requests/s
+//! The three clients of `benches/benches/request_path.rs` in interleaved rounds, printing requests/s
 //! and the ratios between them.
 //!
 //! Criterion measures one client after the other, so on a machine whose load changes (other
@@ -7,8 +7,8 @@
 //! the median over rounds is reported: drift between rounds cancels out.
 //!
 //! ```sh
-//! cargo bench --bench request_ratios
-//! BENCH_ROUNDS=30 cargo bench --bench request_ratios      # more rounds
+//! cargo bench -p baseten-api-benches --bench request_ratios
+//! BENCH_ROUNDS=30 cargo bench -p baseten-api-benches --bench request_ratios      # more rounds
 //! # one client only, for instruction counts (see PERFORMANCE.md):
 //! BENCH_ONLY=baseten_api BENCH_COUNT=2000 valgrind --tool=callgrind target/release/deps/request_ratios-*
 //! ```

@@ -226,7 +226,7 @@ impl Floor {
 
 /// The response type a user would write for `DeploymentV1`: the same fields and field types
 /// as the generated one, except `status` is a plain `String` (robust to new values, and the
-/// cheapest robust choice; the crate's open enum is measured separately in `benches/decode.rs`).
+/// cheapest robust choice; the crate's open enum is measured separately in `benches/benches/decode.rs`).
 #[derive(Debug, Deserialize)]
 pub struct HandDeployment {
     pub id: String,

@@ -457,6 +457,37 @@ async fn caller_supplied_http_client_still_gets_auth_and_user_agent() {
 }
 
 #[tokio::test]
+async fn bearer_auth_sends_the_key_as_a_bearer_token() {
+    let server = server_answering(json!({"success": true})).await;
+    let from_code = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .auth_scheme(baseten_api::AuthScheme::Bearer)
+        .build()
+        .unwrap();
+    let from_env = baseten_api::ClientBuilder::from_env_with(|name| match name {
+        "BASETEN_API_KEY" => Some(KEY.to_owned()),
+        "BASETEN_API_URL" => Some(server.uri()),
+        "BASETEN_AUTH_SCHEME" => Some("bearer".to_owned()),
+        _ => None,
+    })
+    .build()
+    .unwrap();
+    for client in [from_code, from_env] {
+        roll_forward(&client).await.expect("200");
+        let shown = format!("{client:?}");
+        assert!(
+            shown.contains("Bearer <redacted>") && !shown.contains(KEY),
+            "{shown}"
+        );
+    }
+    let expected = format!("Bearer {KEY}");
+    for request in server.received_requests().await.unwrap() {
+        assert_eq!(header(&request, "authorization"), Some(expected.as_str()));
+    }
+}
+
+#[tokio::test]
 async fn missing_path_parameter_fails_before_sending() {
     let server = server_answering(json!({"success": true})).await;
     let err = client_for(&server)
