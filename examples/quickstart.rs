@@ -400,15 +400,35 @@ async fn against_baseten(args: &Args) -> Result<(), String> {
     }
 
     if !acted {
-        // Name the URL: with BASETEN_API_URL pointing at a local mock, "the real Baseten API"
-        // would be wrong, and the user needs to see which server their key would go to.
-        let url = std::env::var(baseten_api::API_URL_VAR)
-            .unwrap_or_else(|_| baseten_api::DEFAULT_BASE_URL.to_owned());
-        println!(
-            "BASETEN_API_KEY is set, so this would send requests to {url}; it acts only on ids"
+        print!(
+            "{}",
+            nothing_named(baseten_api::ClientInfo::baseurl(&client))
         );
-        println!("you name, and you named none. Nothing was sent.\n");
         print!("{USAGE}");
     }
     Ok(())
+}
+
+/// What to say when a key is set but no id was named. It names the URL the key would go to:
+/// with `BASETEN_API_URL` pointing at a local mock, "the real Baseten API" would be wrong.
+fn nothing_named(url: &str) -> String {
+    format!(
+        "BASETEN_API_KEY is set, so this would send requests to {url}; it acts only on ids\n\
+         you name, and you named none. Nothing was sent.\n\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    // Cargo.toml declares this example with `test = true`, so `cargo test` runs these.
+
+    #[test]
+    fn with_a_key_and_no_ids_it_names_the_url_it_would_use() {
+        let said = super::nothing_named("http://127.0.0.1:8080");
+        assert!(
+            said.contains("would send requests to http://127.0.0.1:8080"),
+            "{said}"
+        );
+        assert!(!said.contains("real Baseten API"), "{said}");
+    }
 }
