@@ -1,55 +1,106 @@
 #!/usr/bin/env bash
-# Proves the crate builds as published: packages baseten-api, unpacks the .crate in a temporary
-# directory outside the workspace and builds it there, offline, with its own Cargo.lock. If
-# build.rs needed a file that `include` in Cargo.toml leaves out (the spec, build/…), or the
-# manifest still referred to the workspace, this fails.
+# Proves the crates build as published: packages baseten-api and baseten-mock, unpacks each
+# .crate in a temporary directory outside the workspace and builds it there, offline, with its
+# own Cargo.lock. If a build needed a file that `include` in its Cargo.toml leaves out (the spec,
+# build/…, the mock's spec copy or demo seed), or a manifest still referred to the workspace,
+# this fails.
+#
+# baseten-mock depends on baseten-api, which is not on crates.io yet: `cargo package` resolves
+# it from a temporary local registry holding the baseten-api it just packaged, and the unpacked
+# mock is built with `[patch.crates-io]` pointing at the unpacked client, so it compiles
+# against what would be published, not against the workspace.
 #
 # Dependencies compile into target/package-check (kept between runs; a separate directory,
-# because the unpacked crate's artifacts would otherwise overwrite the workspace's own).
+# because the unpacked crates' artifacts would otherwise overwrite the workspace's own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+target="$root/target/package-check"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/baseten-package.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# --allow-dirty: CI also runs on working copies; --no-verify: the build below is the verification.
-cargo package -p baseten-api --locked --no-verify --allow-dirty --target-dir "$work/package" --quiet 2>"$work/package.log" || {
+# --allow-dirty: CI also runs on working copies; --no-verify: the builds below are the
+# verification. One command for both, so that the mock's dependency on the unpublished client
+# resolves (cargo ≥ 1.83).
+cargo package -p baseten-api -p baseten-mock --locked --no-verify --allow-dirty \
+  --target-dir "$work/package" --quiet 2>"$work/package.log" || {
   cat "$work/package.log" >&2
   exit 1
 }
-crate=$(ls "$work"/package/package/baseten-api-*.crate)
-echo "packaged $(basename "$crate") ($(du -k "$crate" | cut -f1) KiB):"
-tar -tzf "$crate" | sed 's/^/  /'
 
 mkdir "$work/unpacked"
-tar -xzf "$crate" -C "$work/unpacked"
-dir=$(ls -d "$work"/unpacked/baseten-api-*)
+# unpack <crate name>: lists the packaged .crate and unpacks it; sets $unpacked to its directory.
+unpack() {
+  local crate
+  crate=$(ls "$work"/package/package/"$1"-[0-9]*.crate)
+  echo "packaged $(basename "$crate") ($(du -k "$crate" | cut -f1) KiB):"
+  tar -tzf "$crate" | sed 's/^/  /'
+  tar -xzf "$crate" -C "$work/unpacked"
+  unpacked=$(ls -d "$work"/unpacked/"$1"-[0-9]*)
+  # `cargo package` stamps every file with the same fixed date (2006), and cargo decides
+  # freshness by mtime: a changed package would look older than the previous run's artifacts in
+  # target/package-check and not be rebuilt, so the check would pass on stale output. Files
+  # dated now are always rebuilt (registry dependencies stay compiled).
+  find "$unpacked" -type f -exec touch {} +
+}
+unpack baseten-api
+client=$unpacked
+unpack baseten-mock
+mock=$unpacked
 
-# The published manifest must stand alone: no path dependencies (the path-only dev-dependency on
-# baseten-mock is dropped by cargo), no workspace inheritance left.
-python3 - "$dir/Cargo.toml" <<'PY'
+# A published manifest must stand alone: no path dependencies (cargo drops the path-only
+# dev-dependency of baseten-api on baseten-mock, and keeps only the version of the mock's
+# dependency on baseten-api), no workspace inheritance left.
+python3 - "$client/Cargo.toml" "$mock/Cargo.toml" <<'PY'
 import sys, tomllib
-manifest = tomllib.load(open(sys.argv[1], "rb"))
 problems = []
-def deps(table, where):
-    for name, spec in (table or {}).items():
-        if isinstance(spec, dict) and ("path" in spec or spec.get("workspace")):
-            problems.append(f"{where}.{name}: {spec}")
-for kind in ("dependencies", "dev-dependencies", "build-dependencies"):
-    deps(manifest.get(kind), kind)
-for target, table in manifest.get("target", {}).items():
+for path in sys.argv[1:]:
+    manifest = tomllib.load(open(path, "rb"))
+    name = manifest["package"]["name"]
+    def deps(table, where):
+        for dep, spec in (table or {}).items():
+            if isinstance(spec, dict) and ("path" in spec or spec.get("workspace")):
+                problems.append(f"{name}: {where}.{dep}: {spec}")
     for kind in ("dependencies", "dev-dependencies", "build-dependencies"):
-        deps(table.get(kind), f"target.{target}.{kind}")
-if any(isinstance(v, dict) and v.get("workspace") for v in manifest["package"].values()):
-    problems.append("package fields still inherit from the workspace")
+        deps(manifest.get(kind), kind)
+    for target, table in manifest.get("target", {}).items():
+        for kind in ("dependencies", "dev-dependencies", "build-dependencies"):
+            deps(table.get(kind), f"target.{target}.{kind}")
+    if any(isinstance(v, dict) and v.get("workspace") for v in manifest["package"].values()):
+        problems.append(f"{name}: package fields still inherit from the workspace")
 if problems:
-    sys.exit("the packaged Cargo.toml is not standalone:\n  " + "\n  ".join(problems))
+    sys.exit("a packaged Cargo.toml is not standalone:\n  " + "\n  ".join(problems))
 PY
 for needed in build.rs build/postprocess.rs openapi/baseten-3.0.json README.md CHANGELOG.md; do
-  [ -e "$dir/$needed" ] || { echo "the package lacks $needed" >&2; exit 1; }
+  [ -e "$client/$needed" ] || { echo "the baseten-api package lacks $needed" >&2; exit 1; }
+done
+for needed in spec/baseten.yaml seeds/demo.yaml README.md Cargo.lock; do
+  [ -e "$mock/$needed" ] || { echo "the baseten-mock package lacks $needed" >&2; exit 1; }
 done
 
-# Build it where it can only see itself (its own Cargo.lock, no parent workspace).
-(cd "$dir" && CARGO_TARGET_DIR="$root/target/package-check" cargo build --locked --offline --quiet)
-echo "the packaged crate builds outside the workspace"
+# Build each where it can only see itself (its own Cargo.lock, no parent workspace).
+(cd "$client" && CARGO_TARGET_DIR="$target" cargo build --locked --offline --quiet)
+echo "the packaged baseten-api builds outside the workspace"
+
+# The mock's Cargo.lock names baseten-api as a crates.io package; the patch makes cargo take it
+# from the unpacked client instead, which rewrites that one entry (no source, no checksum), so
+# `--locked` cannot be used. Instead the lock file is compared afterwards: any other change
+# means the packaged lock file does not build as shipped.
+cp "$mock/Cargo.lock" "$work/mock-Cargo.lock"
+(cd "$mock" && CARGO_TARGET_DIR="$target" cargo build --offline --quiet \
+  --config "patch.crates-io.baseten-api.path=\"$client\"")
+python3 - "$work/mock-Cargo.lock" "$mock/Cargo.lock" <<'PY'
+import sys, tomllib
+shipped, used = (tomllib.load(open(p, "rb"))["package"] for p in sys.argv[1:])
+for package in shipped:
+    if package["name"] == "baseten-api":
+        package.pop("source", None)
+        package.pop("checksum", None)
+key = lambda p: (p["name"], p["version"])
+if sorted(shipped, key=key) != sorted(used, key=key):
+    changed = sorted({key(p) for p in shipped} ^ {key(p) for p in used})
+    sys.exit("building the packaged baseten-mock changed its Cargo.lock beyond baseten-api's "
+             f"source: {changed or 'dependencies of a package'}")
+PY
+echo "the packaged baseten-mock (library and binary) builds outside the workspace against the packaged baseten-api"

@@ -1,4 +1,4 @@
-//! The accept loop: connections, injected faults, and the request log.
+//! The accept loop: connections, injected faults, and logging every request with its answer.
 //!
 //! It is hyper's own loop rather than `axum::serve` because a dropped-connection fault must
 //! close the socket without an answer: a hyper service that returns an error does exactly
@@ -16,10 +16,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_service::Service;
 
+use crate::app::{App, lock};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::routes::{self, AnsweredOperation};
-use crate::server::{App, REQUEST_LOG_CAPACITY, lock};
 use crate::types::RecordedRequest;
 
 /// The error a service returns to make hyper close the connection without answering.
@@ -139,11 +139,7 @@ fn record(
     response_body: Option<serde_json::Value>,
 ) {
     tracing::debug!(%method, %path, ?status, "request");
-    let mut log = lock(&app.log);
-    if log.len() == REQUEST_LOG_CAPACITY {
-        log.pop_front();
-    }
-    log.push_back(RecordedRequest {
+    app.record(RecordedRequest {
         method,
         path,
         operation_id,

@@ -82,7 +82,9 @@ pub enum MockError {
     Seed(#[from] SeedError),
 
     /// The embedded OpenAPI document could not be turned into validators (a build problem).
-    #[error("the embedded openapi/baseten.yaml is unusable: {0}")]
+    #[error(
+        "the embedded spec (spec/baseten.yaml, a copy of openapi/baseten.yaml) is unusable: {0}"
+    )]
     Spec(String),
 
     /// A model, chain, environment or deployment named in a call does not exist.

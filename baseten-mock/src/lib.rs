@@ -29,7 +29,9 @@
 //! # }
 //! ```
 //!
-//! As a process: `cargo run -p baseten-mock -- --listen 127.0.0.1:8080 --seed seed.yaml`.
+//! As a process, from the workspace root:
+//! `cargo run -p baseten-mock -- --listen 127.0.0.1:8080 --seed baseten-mock/seeds/demo.yaml`
+//! (the demo seed, which is also what it serves without `--seed`).
 //!
 //! The crate's README describes the seed format, the simulated steps and the assumptions made
 //! where Baseten documents nothing.
@@ -37,10 +39,12 @@
 #![warn(missing_docs)]
 
 mod accept;
+mod app;
 mod auth;
 mod clock;
 mod error;
 mod faults;
+mod operations;
 mod rate_limit;
 mod routes;
 mod seed;
@@ -49,6 +53,7 @@ pub mod spec;
 mod state;
 mod types;
 
+pub use app::REQUEST_LOG_CAPACITY;
 pub use clock::{ClockMode, MANUAL_EPOCH};
 pub use error::MockError;
 pub use faults::Faults;
@@ -57,14 +62,14 @@ pub use seed::{
     ChainDeploymentSeed, ChainEnvironmentSeed, ChainSeed, ChainletSeed, DeploymentSeed,
     EnvironmentSeed, ModelSeed, Seed, SeedError,
 };
-pub use server::{DEFAULT_API_KEY, MockServer, MockServerBuilder, REQUEST_LOG_CAPACITY};
+pub use server::{DEFAULT_API_KEY, MockServer, MockServerBuilder};
 pub use types::{
     AutoscalingSettings, ChainDeployment, ChainEnvironment, Chainlet, Deployment, DeploymentStatus,
     Environment, Promotion, PromotionStatus, RecordedRequest, RollingSettings, Timings,
 };
 
 /// The `operationId`s this mock implements; the tests check that this covers the spec.
-pub const IMPLEMENTED_OPERATIONS: [&str; 4] = routes::IMPLEMENTED;
+pub const IMPLEMENTED_OPERATIONS: [&str; 4] = operations::IDS;
 
 /// The README's examples, compiled and run as doctests so they cannot drift from the API.
 #[cfg(doctest)]

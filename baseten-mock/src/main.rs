@@ -1,8 +1,11 @@
 //! `baseten-mock`: the mock Baseten management API as a process, on a real clock.
 //!
 //! ```text
-//! cargo run -p baseten-mock -- --listen 127.0.0.1:8080 --seed seed.yaml
+//! cargo run -p baseten-mock -- --listen 127.0.0.1:8080 --seed baseten-mock/seeds/demo.yaml
 //! ```
+//!
+//! On start it prints, on stdout, the URL (first line, for scripts), the API key, and the
+//! models, chains, environments and deployments it holds, so the ids to call are at hand.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -10,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use baseten_mock::{ClockMode, DEFAULT_API_KEY, Faults, MockServer, RateLimit, Seed, Timings};
+use baseten_mock::{ClockMode, DeploymentStatus, Faults, MockServer, RateLimit, Seed, Timings};
 use clap::Parser;
 
 /// A local, stateful Baseten management API: the four promotion operations of
@@ -22,11 +25,12 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
 
-    /// Seed file (YAML or JSON) with models and chains. Without it, the demo data is loaded.
+    /// Seed file (YAML or JSON) with models and chains. Without it, the demo data
+    /// (baseten-mock/seeds/demo.yaml) is loaded.
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
 
-    /// Print the demo seed as YAML (a starting point for a seed file) and exit.
+    /// Print the demo seed file (a starting point for your own) and exit.
     #[arg(long)]
     print_demo_seed: bool,
 
@@ -79,7 +83,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     if args.print_demo_seed {
         // Not `print!`: piping into `head` must not make it panic.
-        let _ = std::io::stdout().write_all(Seed::demo().to_yaml().as_bytes());
+        let _ = std::io::stdout().write_all(Seed::DEMO_YAML.as_bytes());
         return ExitCode::SUCCESS;
     }
     tracing_subscriber::fmt()
@@ -118,17 +122,12 @@ async fn run(args: Args) -> Result<(), String> {
             Seed::from_path(path).map_err(|e| e.to_string())?,
             path.display().to_string(),
         ),
-        None => (Seed::demo(), "demo seed".to_owned()),
+        None => (Seed::demo(), "the demo seed (seeds/demo.yaml)".to_owned()),
     };
-    let summary = format!(
-        "{} model(s), {} chain(s) from {origin}",
-        seed.models.len(),
-        seed.chains.len()
-    );
 
     let mut builder = MockServer::builder()
         .listen(args.listen)
-        .seed_from(seed, origin)
+        .seed_from(seed, origin.clone())
         .clock(ClockMode::Real)
         .timings(Timings::new(
             Duration::from_secs(args.build_seconds),
@@ -153,26 +152,17 @@ async fn run(args: Args) -> Result<(), String> {
     for key in &args.api_keys {
         builder = builder.api_key(key.clone());
     }
-    let keys = if args.api_keys.is_empty() {
-        DEFAULT_API_KEY.to_owned()
-    } else {
-        args.api_keys.join(", ")
-    };
 
     let server = builder.start().await.map_err(|e| e.to_string())?;
-    // Written with `writeln!`, errors ignored: a reader that closes stdout after reading the
+    let keys = if args.api_keys.is_empty() {
+        vec![server.api_key().to_owned()]
+    } else {
+        args.api_keys
+    };
+    // Written with `write_all`, errors ignored: a reader that closes stdout after reading the
     // URL must not stop the server (`println!` would panic).
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "baseten-mock listening on {}", server.url());
-    let _ = writeln!(out, "  API key(s): {keys}");
-    let _ = writeln!(out, "  seeded:     {summary}");
-    let _ = writeln!(
-        out,
-        "  try:        curl -X POST -H 'Authorization: Api-Key {}' {}/v1/models/<model_id>/environments/<env>/force_roll_forward_promotion",
-        server.api_key(),
-        server.url()
-    );
-    let _ = writeln!(out, "Ctrl-C stops it.");
+    let _ = out.write_all(banner(&server, &keys, &origin).as_bytes());
     let _ = out.flush();
     drop(out);
 
@@ -181,4 +171,153 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
     server.shutdown().await;
     Ok(())
+}
+
+/// How many models and how many chains the banner lists; a large seed file would otherwise push
+/// the URL and the key off the screen.
+const LISTED: usize = 10;
+
+/// The start-up text: the URL first (scripts read that line), then what a user needs to make a
+/// first call: the key, and the ids the mock holds, read back from the running server so that
+/// what seeding adds (a `production` environment) is shown too.
+fn banner(server: &MockServer, keys: &[String], origin: &str) -> String {
+    let mut text = format!("baseten-mock listening on {}\n", server.url());
+    let label = if keys.len() == 1 { "key: " } else { "keys:" };
+    text += &format!(
+        "  API {label}    {} (header `Authorization: Api-Key <key>`)\n",
+        keys.join(", ")
+    );
+    text += &format!("  seeded from: {origin}\n");
+
+    let models = server.model_ids();
+    let chains = server.chain_ids();
+    if models.is_empty() && chains.is_empty() {
+        text += "  (no models or chains: give them with --seed FILE)\n";
+    }
+    for model in models.iter().take(LISTED) {
+        let environments: Vec<String> = server
+            .environments(model)
+            .iter()
+            .map(|env| {
+                let serves = env.deployment_id.as_deref().unwrap_or("nothing");
+                let rolling = if env.rolling.is_some() {
+                    ", rolling"
+                } else {
+                    ""
+                };
+                format!("{} (serves {serves}{rolling})", env.name)
+            })
+            .collect();
+        let deployments: Vec<String> = server
+            .deployments(model)
+            .iter()
+            .map(|d| {
+                let mut notes = Vec::new();
+                if d.is_development {
+                    notes.push("development".to_owned());
+                }
+                if d.status != DeploymentStatus::Active {
+                    notes.push(d.status.to_string());
+                }
+                if notes.is_empty() {
+                    d.id.clone()
+                } else {
+                    format!("{} ({})", d.id, notes.join(", "))
+                }
+            })
+            .collect();
+        text += &format!("  model {model}\n");
+        text += &format!("    environments: {}\n", environments.join(", "));
+        text += &format!("    deployments:  {}\n", list_or_none(&deployments));
+    }
+    text += &more(models.len(), "model(s)");
+    for chain in chains.iter().take(LISTED) {
+        let environments: Vec<String> = server
+            .chain_environments(chain)
+            .iter()
+            .map(|env| {
+                let serves = env.deployment_id.as_deref().unwrap_or("nothing");
+                format!("{} (serves {serves})", env.name)
+            })
+            .collect();
+        let deployments: Vec<String> = server
+            .chain_deployments(chain)
+            .iter()
+            .map(|d| {
+                if d.status == DeploymentStatus::Active {
+                    d.id.clone()
+                } else {
+                    format!("{} ({})", d.id, d.status)
+                }
+            })
+            .collect();
+        text += &format!("  chain {chain}\n");
+        text += &format!("    environments: {}\n", environments.join(", "));
+        text += &format!("    deployments:  {}\n", list_or_none(&deployments));
+    }
+    text += &more(chains.len(), "chain(s)");
+
+    let (path, body) = example_call(server, &models).unwrap_or_else(|| {
+        (
+            "/v1/models/<model_id>/environments/<env_name>/promote".to_owned(),
+            "<deployment_id>".to_owned(),
+        )
+    });
+    text += &format!(
+        "  try:\n    curl -X POST -H 'Authorization: Api-Key {}' \\\n      {}{path} \\\n      -d '{{\"deployment_id\": \"{body}\"}}'\n",
+        keys[0],
+        server.url(),
+    );
+    text += "Ctrl-C stops it.\n";
+    text
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn more(total: usize, what: &str) -> String {
+    if total > LISTED {
+        format!("  ... and {} more {what}\n", total - LISTED)
+    } else {
+        String::new()
+    }
+}
+
+/// A promotion that works on the seeded data, to show in the banner: an `ACTIVE` deployment
+/// (not a development one) into an environment of its model that does not serve it yet,
+/// preferring a deployment and an environment that serve nothing, and anything over
+/// `production`, so that trying it disturbs the least. `None` if the seed has no such pair.
+fn example_call(server: &MockServer, models: &[String]) -> Option<(String, String)> {
+    let mut candidates = Vec::new();
+    for model in models {
+        let deployments = server.deployments(model);
+        for env in server.environments(model) {
+            for d in &deployments {
+                if d.is_development
+                    || d.status != DeploymentStatus::Active
+                    || env.deployment_id.as_deref() == Some(d.id.as_str())
+                {
+                    continue;
+                }
+                // Lower is better.
+                let rank = (
+                    env.name == "production",
+                    env.deployment_id.is_some(),
+                    d.environment.is_some(),
+                );
+                let path = format!("/v1/models/{model}/environments/{}/promote", env.name);
+                candidates.push((rank, path, d.id.clone()));
+            }
+        }
+    }
+    // The first of equals wins: models, environments and deployments come in id order.
+    candidates
+        .into_iter()
+        .min_by_key(|(rank, ..)| *rank)
+        .map(|(_, path, deployment)| (path, deployment))
 }

@@ -1,6 +1,7 @@
 //! HTTP routing: one route per operation of the spec, checked in this order — API key (401),
 //! operation exists (404), rate limit (429), request body against the spec (400), then the
-//! operation itself — plus a JSON 404 for everything the spec does not define.
+//! operation itself (its row in `operations.rs`) — plus a JSON 404 for everything the spec does
+//! not define.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,25 +14,13 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::app::{App, lock};
 use crate::error::ApiError;
+use crate::operations::{self, Params};
 use crate::rate_limit::Limited;
-use crate::server::{App, lock};
 use crate::spec::Operation;
-use crate::state::{
-    PromoteChainRequest, PromoteDevelopmentRequest, PromoteToEnvironmentRequest, World,
-};
-
-/// The operations this mock implements, by `operationId`. A spec operation missing here is
-/// answered 501 (and fails the crate's tests).
-pub(crate) const IMPLEMENTED: [&str; 4] = [
-    "promote_model_to_environment",
-    "promote_development_to_production",
-    "promote_chain_to_environment",
-    "force_roll_forward_promotion",
-];
 
 /// Marks a response with the operation it answered, for the request log.
 #[derive(Debug, Clone)]
@@ -40,8 +29,6 @@ pub(crate) struct AnsweredOperation(pub(crate) String);
 /// The key a request authenticated with.
 #[derive(Debug, Clone)]
 struct ApiKeyUsed(String);
-
-type Params = BTreeMap<String, String>;
 
 pub(crate) fn router(app: Arc<App>) -> Router {
     let mut by_path: BTreeMap<&str, Vec<Operation>> = BTreeMap::new();
@@ -153,7 +140,7 @@ fn run(
 
     let value = {
         let mut world = lock(&app.world);
-        dispatch(&mut world, &op.id, &params, body)?
+        operations::run(&mut world, &op.id, &params, body)?
     };
 
     if app.validate_responses
@@ -206,64 +193,4 @@ fn join(violations: &[crate::spec::SchemaViolation]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn dispatch(world: &mut World, op: &str, params: &Params, body: Value) -> Result<Value, ApiError> {
-    match op {
-        "promote_model_to_environment" => {
-            let request: PromoteToEnvironmentRequest = parse(body)?;
-            let deployment = world.promote_to_environment(
-                param(params, "model_id")?,
-                param(params, "env_name")?,
-                &request,
-            )?;
-            to_json(&deployment)
-        }
-        "promote_development_to_production" => {
-            let request: PromoteDevelopmentRequest = parse(body)?;
-            let deployment = world.promote_development(param(params, "model_id")?, &request)?;
-            to_json(&deployment)
-        }
-        "promote_chain_to_environment" => {
-            let request: PromoteChainRequest = parse(body)?;
-            let deployment = world.promote_chain(
-                param(params, "chain_id")?,
-                param(params, "env_name")?,
-                &request,
-            )?;
-            to_json(&deployment)
-        }
-        "force_roll_forward_promotion" => {
-            world.force_roll_forward(param(params, "model_id")?, param(params, "env_name")?)?;
-            Ok(serde_json::json!({"success": true}))
-        }
-        other => Err(ApiError {
-            status: StatusCode::NOT_IMPLEMENTED,
-            code: "NOT_IMPLEMENTED",
-            message: format!("baseten-mock does not implement operation {other} yet."),
-        }),
-    }
-}
-
-fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .ok_or_else(|| ApiError::validation(format!("Missing path parameter {name}.")))
-}
-
-/// The body was validated against the spec already; this only fails if the mock's request
-/// types disagree with the spec.
-fn parse<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
-    serde_json::from_value(body)
-        .map_err(|e| ApiError::validation(format!("Invalid request body: {e}.")))
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| {
-        ApiError::internal(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("cannot encode the response: {e}"),
-        )
-    })
 }

@@ -219,6 +219,11 @@ fn default_chainlet_instance() -> String {
 }
 
 impl Seed {
+    /// The text of the demo seed (`seeds/demo.yaml` in the crate, with comments): what
+    /// [`Seed::demo`] returns, and what `baseten-mock --print-demo-seed` prints as a starting
+    /// point for a seed file. One file, so the binary, the docs and the tests cannot disagree.
+    pub const DEMO_YAML: &str = include_str!("../seeds/demo.yaml");
+
     /// An empty seed.
     pub fn new() -> Self {
         Self::default()
@@ -277,7 +282,8 @@ impl Seed {
         serde_yaml_ng::to_string(self).unwrap_or_default()
     }
 
-    /// The demo data of the quickstart and of the binary without `--seed`:
+    /// The demo data of the quickstart and of the binary without `--seed`: [`Seed::DEMO_YAML`],
+    /// the crate's `seeds/demo.yaml`.
     ///
     /// - model `mdl-llama`: development deployment `dpl-llama-dev`; `dpl-llama-v1` serves
     ///   `production`; `dpl-llama-v2` serves nothing yet; an empty `staging` environment.
@@ -285,69 +291,12 @@ impl Seed {
     ///   (25 % every 60 s); `dpl-whisper-v2` is ready to roll out.
     /// - chain `chn-rag`: `chd-rag-1` serves `production`; `chd-rag-2` (two chainlets) is ready.
     pub fn demo() -> Self {
-        let scaling = |min, max| AutoscalingSettings {
-            min_replica: min,
-            max_replica: max,
-            ..AutoscalingSettings::default()
-        };
-        Self::new()
-            .model(
-                ModelSeed::new("mdl-llama")
-                    .deployment(
-                        DeploymentSeed::new("dpl-llama-dev")
-                            .name("development")
-                            .development()
-                            .instance_type("A10G:1x24"),
-                    )
-                    .deployment(
-                        DeploymentSeed::new("dpl-llama-v1")
-                            .name("deployment-1")
-                            .instance_type("H100:1x80")
-                            .replicas(2)
-                            .autoscaling(scaling(2, 4)),
-                    )
-                    .deployment(
-                        DeploymentSeed::new("dpl-llama-v2")
-                            .name("deployment-2")
-                            .instance_type("A10G:1x24"),
-                    )
-                    .environment(EnvironmentSeed::new("production").deployment("dpl-llama-v1"))
-                    .environment(EnvironmentSeed::new("staging")),
-            )
-            .model(
-                ModelSeed::new("mdl-whisper")
-                    .deployment(
-                        DeploymentSeed::new("dpl-whisper-v1")
-                            .name("deployment-1")
-                            .instance_type("L4:1x16"),
-                    )
-                    .deployment(
-                        DeploymentSeed::new("dpl-whisper-v2")
-                            .name("deployment-2")
-                            .instance_type("L4:1x16"),
-                    )
-                    .environment(
-                        EnvironmentSeed::new("production")
-                            .deployment("dpl-whisper-v1")
-                            .rolling(RollingSettings::default()),
-                    ),
-            )
-            .chain(
-                ChainSeed::new("chn-rag")
-                    .deployment(
-                        ChainDeploymentSeed::new("chd-rag-1")
-                            .chainlet(ChainletSeed::new("chl-rag-1-entry", "Entrypoint")),
-                    )
-                    .deployment(
-                        ChainDeploymentSeed::new("chd-rag-2")
-                            .chainlet(ChainletSeed::new("chl-rag-2-entry", "Entrypoint"))
-                            .chainlet(
-                                ChainletSeed::new("chl-rag-2-embed", "Embedder")
-                                    .instance_type("L4:1x16"),
-                            ),
-                    )
-                    .environment(ChainEnvironmentSeed::new("production").deployment("chd-rag-1")),
-            )
+        // The file is compiled in and the crate's tests parse and apply it, so this cannot fail
+        // in a released build; parsing a few dozen lines costs microseconds.
+        match Self::from_yaml_str(Self::DEMO_YAML, "seeds/demo.yaml") {
+            Ok(seed) => seed,
+            Err(error) => panic!("baseten-mock's demo seed is broken: {error}"),
+        }
     }
 }
 

@@ -1,9 +1,8 @@
-//! [`MockServer`] (a running mock and its Rust API) and [`MockServerBuilder`]. The accept loop
-//! is in `accept.rs`.
+//! [`MockServer`] (a running mock and its Rust API) and [`MockServerBuilder`]. The state they
+//! share with the server tasks is in `app.rs`, the accept loop in `accept.rs`.
 
-use std::collections::{BTreeSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
@@ -12,6 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::accept;
+use crate::app::{App, lock};
 use crate::clock::{Clock, ClockMode};
 use crate::error::MockError;
 use crate::faults::{FaultState, Faults};
@@ -25,29 +25,6 @@ use crate::types::{
 
 /// The API key a mock accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "mock-api-key";
-
-/// How many requests [`MockServer::requests`] remembers (the oldest are forgotten first), so a
-/// long-running process does not grow without bound.
-pub const REQUEST_LOG_CAPACITY: usize = 10_000;
-
-/// State shared by the server tasks and the [`MockServer`] handle. Each part has its own lock,
-/// held only for a few non-async statements.
-#[derive(Debug)]
-pub(crate) struct App {
-    pub(crate) spec: &'static Spec,
-    pub(crate) world: Mutex<World>,
-    pub(crate) keys: Mutex<BTreeSet<String>>,
-    pub(crate) rate: Mutex<RateLimiter>,
-    pub(crate) faults: Mutex<FaultState>,
-    pub(crate) log: Mutex<VecDeque<RecordedRequest>>,
-    pub(crate) validate_responses: bool,
-}
-
-/// Locks a mutex even if a thread panicked while holding it: the mock's state stays usable, and
-/// a test's own panic is reported instead of a poisoned-lock panic.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Configures a [`MockServer`]. From [`MockServer::builder`].
 #[derive(Debug, Clone)]
@@ -174,15 +151,14 @@ impl MockServerBuilder {
             source,
         })?;
 
-        let app = Arc::new(App {
+        let app = Arc::new(App::new(
             spec,
-            world: Mutex::new(world),
-            keys: Mutex::new(keys.iter().cloned().collect()),
-            rate: Mutex::new(RateLimiter::new(self.rate_limit)),
-            faults: Mutex::new(FaultState::new(self.faults)),
-            log: Mutex::new(VecDeque::new()),
-            validate_responses: self.validate_responses,
-        });
+            world,
+            keys.iter().cloned().collect(),
+            RateLimiter::new(self.rate_limit),
+            FaultState::new(self.faults),
+            self.validate_responses,
+        ));
         let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(accept::serve(listener, Arc::clone(&app), shutdown_rx));
         tracing::info!(%address, "baseten-mock listening");
@@ -353,6 +329,18 @@ impl MockServer {
         world.deployments_of(model_id)
     }
 
+    /// The ids of all models, sorted.
+    pub fn model_ids(&self) -> Vec<String> {
+        lock(&self.app.world).model_ids()
+    }
+
+    /// All environments of a model (including the `production` that seeding adds), by name.
+    pub fn environments(&self, model_id: &str) -> Vec<Environment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.environments_of(model_id)
+    }
+
     /// A model environment: what it serves, its rolling settings and promotion.
     pub fn environment(&self, model_id: &str, env: &str) -> Option<Environment> {
         let mut world = lock(&self.app.world);
@@ -383,6 +371,25 @@ impl MockServer {
         world.chain_deployment(id)
     }
 
+    /// The ids of all chains, sorted.
+    pub fn chain_ids(&self) -> Vec<String> {
+        lock(&self.app.world).chain_ids()
+    }
+
+    /// All deployments of a chain, ordered by id.
+    pub fn chain_deployments(&self, chain_id: &str) -> Vec<ChainDeployment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.chain_deployments_of(chain_id)
+    }
+
+    /// All environments of a chain (including the `production` that seeding adds), by name.
+    pub fn chain_environments(&self, chain_id: &str) -> Vec<ChainEnvironment> {
+        let mut world = lock(&self.app.world);
+        world.sync();
+        world.chain_environments_of(chain_id)
+    }
+
     /// A chain environment.
     pub fn chain_environment(&self, chain_id: &str, env: &str) -> Option<ChainEnvironment> {
         let mut world = lock(&self.app.world);
@@ -400,9 +407,9 @@ impl MockServer {
         lock(&self.app.rate).set_limit(limit);
     }
 
-    /// The requests received so far, oldest first (at most [`REQUEST_LOG_CAPACITY`]).
+    /// The requests received so far, oldest first (at most [`REQUEST_LOG_CAPACITY`](crate::REQUEST_LOG_CAPACITY)).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.app.log).iter().cloned().collect()
+        self.app.requests()
     }
 
     /// Stops accepting connections, closes idle ones, and waits (at most a second) for the

@@ -1,8 +1,11 @@
 //! The OpenAPI document the mock serves, and JSON Schema validators built from it.
 //!
-//! `openapi/baseten.yaml` is embedded at compile time. Its operations decide which requests
-//! exist (anything else is a 404), its request-body schemas check what clients send, and its
-//! response schemas check what the mock answers.
+//! The workspace's `openapi/baseten.yaml` is embedded at compile time, from the byte-identical
+//! copy `spec/baseten.yaml` inside this crate: a published crate holds only its own directory,
+//! so the copy is what makes it packageable. `cargo xtask generate` writes the copy and
+//! `cargo xtask check` fails when it differs. Its operations decide which requests exist
+//! (anything else is a 404), its request-body schemas check what clients send, and its response
+//! schemas check what the mock answers.
 //!
 //! OpenAPI 3.1 schemas are JSON Schema 2020-12, so a component is validated by a schema that
 //! `$ref`s `#/components/schemas/<Name>` with the document's `components` alongside: references
@@ -20,8 +23,8 @@ use std::sync::OnceLock;
 use jsonschema::{Draft, Validator};
 use serde_json::{Value, json};
 
-/// The spec the mock serves, as committed in `openapi/baseten.yaml`.
-pub const SPEC_YAML: &str = include_str!("../../openapi/baseten.yaml");
+/// The spec the mock serves: `openapi/baseten.yaml`, through this crate's copy of it.
+pub const SPEC_YAML: &str = include_str!("../spec/baseten.yaml");
 
 /// One operation of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,8 @@
-//! The `baseten-mock` binary: serves a seed file, and reports a bad one by file, field and line.
+//! The `baseten-mock` binary: serves a seed file, lists what it serves and how to call it, and
+//! reports a bad seed file by file, field and line.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -24,9 +26,18 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf 
     path
 }
 
-/// Starts the binary on a free port and returns it with its URL, read from its first line.
-fn start(args: &[&str]) -> (Running, String) {
+/// A started binary: the process, its URL (from the first line) and its start-up banner.
+struct Started {
+    /// Kept so that the process lives as long as this value.
+    running: Running,
+    url: String,
+    banner: String,
+}
+
+/// Starts the binary on a free port, in `dir`, and reads its banner (up to `Ctrl-C stops it.`).
+fn start_in(dir: &Path, args: &[&str]) -> Started {
     let mut child = Command::new(BIN)
+        .current_dir(dir)
         .args(["--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
@@ -35,14 +46,40 @@ fn start(args: &[&str]) -> (Running, String) {
         .expect("the binary starts");
     let stdout = child.stdout.take().unwrap();
     let running = Running(child);
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a first line").unwrap();
     let url = first
-        .trim()
         .strip_prefix("baseten-mock listening on ")
         .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
         .to_owned();
-    (running, url)
+    let mut banner = format!("{first}\n");
+    for line in lines {
+        let line = line.unwrap();
+        banner += &line;
+        banner.push('\n');
+        if line == "Ctrl-C stops it." {
+            break;
+        }
+    }
+    Started {
+        running,
+        url,
+        banner,
+    }
+}
+
+fn start(args: &[&str]) -> (Running, String) {
+    let started = start_in(Path::new("."), args);
+    (started.running, started.url)
+}
+
+fn client(url: &str, key: &str) -> baseten_api::Client {
+    baseten_api::Client::builder()
+        .api_key(key)
+        .base_url(url)
+        .request_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -55,13 +92,7 @@ async fn it_serves_the_seed_file_with_the_given_key() {
     );
     let (_running, url) = start(&["--seed", seed.to_str().unwrap(), "--api-key", "k-1"]);
 
-    let client = baseten_api::Client::builder()
-        .api_key("k-1")
-        .base_url(url)
-        .request_timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let d = client
+    let d = client(&url, "k-1")
         .promote_model_to_environment()
         .model_id("m-1")
         .env_name("staging")
@@ -123,9 +154,143 @@ fn an_inconsistent_seed_file_is_reported_by_field_path() {
 }
 
 #[test]
-fn the_printed_demo_seed_reads_back_as_the_demo() {
+fn the_printed_demo_seed_is_the_demo_seed_file() {
     let output = Command::new(BIN).arg("--print-demo-seed").output().unwrap();
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/demo.yaml");
+    assert_eq!(text, std::fs::read_to_string(file).unwrap());
     assert_eq!(Seed::from_yaml_str(&text, "printed").unwrap(), Seed::demo());
+}
+
+/// The README's command, run as written from the workspace root: it serves the demo seed file
+/// and lists every id a user can call, with the key and a call that works.
+#[tokio::test]
+async fn the_banner_lists_the_demo_ids_the_key_and_a_call_that_works() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let started = start_in(&root, &["--seed", "baseten-mock/seeds/demo.yaml"]);
+    let url = &started.url;
+    assert_eq!(
+        started.banner,
+        format!(
+            "baseten-mock listening on {url}
+  API key:     mock-api-key (header `Authorization: Api-Key <key>`)
+  seeded from: baseten-mock/seeds/demo.yaml
+  model mdl-llama
+    environments: production (serves dpl-llama-v1), staging (serves nothing)
+    deployments:  dpl-llama-dev (development), dpl-llama-v1, dpl-llama-v2
+  model mdl-whisper
+    environments: production (serves dpl-whisper-v1, rolling)
+    deployments:  dpl-whisper-v1, dpl-whisper-v2
+  chain chn-rag
+    environments: production (serves chd-rag-1)
+    deployments:  chd-rag-1, chd-rag-2
+  try:
+    curl -X POST -H 'Authorization: Api-Key mock-api-key' \\
+      {url}/v1/models/mdl-llama/environments/staging/promote \\
+      -d '{{\"deployment_id\": \"dpl-llama-v2\"}}'
+Ctrl-C stops it.
+"
+        )
+    );
+
+    // The suggested call, made with the client.
+    let d = client(url, "mock-api-key")
+        .promote_model_to_environment()
+        .model_id("mdl-llama")
+        .env_name("staging")
+        .body(
+            baseten_api::types::PromoteToEnvironmentRequestV1::builder()
+                .deployment_id("dpl-llama-v2"),
+        )
+        .send()
+        .await
+        .expect("the banner's example call succeeds")
+        .into_inner();
+    assert_eq!(d.environment.as_deref(), Some("staging"));
+}
+
+#[test]
+fn without_a_seed_file_the_banner_shows_the_demo_world() {
+    let started = start_in(Path::new("."), &[]);
+    assert!(
+        started
+            .banner
+            .contains("  seeded from: the demo seed (seeds/demo.yaml)\n  model mdl-llama\n"),
+        "{}",
+        started.banner
+    );
+}
+
+/// What seeding adds (`production`) is listed, statuses other than `ACTIVE` are shown, every key
+/// is named, and with nothing to promote the example call keeps its placeholders.
+#[test]
+fn the_banner_shows_what_the_server_holds_and_every_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir,
+        "seed.yaml",
+        "models:\n  - id: m-1\n    deployments:\n      - id: d-1\n        status: BUILDING\nchains:\n  - id: c-1\n",
+    );
+    let started = start_in(
+        dir.path(),
+        &[
+            "--seed",
+            "seed.yaml",
+            "--api-key",
+            "k-1",
+            "--api-key",
+            "k-2",
+        ],
+    );
+    let url = &started.url;
+    assert_eq!(
+        started.banner,
+        format!(
+            "baseten-mock listening on {url}
+  API keys:    k-1, k-2 (header `Authorization: Api-Key <key>`)
+  seeded from: seed.yaml
+  model m-1
+    environments: production (serves nothing)
+    deployments:  d-1 (BUILDING)
+  chain c-1
+    environments: production (serves nothing)
+    deployments:  none
+  try:
+    curl -X POST -H 'Authorization: Api-Key k-1' \\
+      {url}/v1/models/<model_id>/environments/<env_name>/promote \\
+      -d '{{\"deployment_id\": \"<deployment_id>\"}}'
+Ctrl-C stops it.
+"
+        )
+    );
+}
+
+#[test]
+fn an_empty_seed_file_starts_an_empty_mock_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir, "empty.yaml", "");
+    let started = start_in(dir.path(), &["--seed", "empty.yaml"]);
+    assert!(
+        started.banner.contains(
+            "  seeded from: empty.yaml\n  (no models or chains: give them with --seed FILE)\n"
+        ),
+        "{}",
+        started.banner
+    );
+}
+
+#[test]
+fn a_large_seed_is_listed_in_part_so_the_url_and_key_stay_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let models: String = (1..=12).map(|i| format!("  - id: m-{i:02}\n")).collect();
+    write(&dir, "big.yaml", &format!("models:\n{models}"));
+    let started = start_in(dir.path(), &["--seed", "big.yaml"]);
+    let banner = &started.banner;
+    assert!(banner.contains("  model m-10\n"), "{banner}");
+    assert!(!banner.contains("  model m-11\n"), "{banner}");
+    assert!(
+        banner.contains("  ... and 2 more model(s)\n  try:\n"),
+        "{banner}"
+    );
 }

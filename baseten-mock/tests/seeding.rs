@@ -115,3 +115,66 @@ async fn a_bad_seed_given_to_the_builder_stops_the_start() {
         "fixtures/world.yaml: models[0].id: must not be empty"
     );
 }
+
+/// `Seed::demo()` is `seeds/demo.yaml`, applies cleanly, and is the world its docs describe
+/// (the quickstart and the README examples act on these ids).
+#[tokio::test]
+async fn the_demo_seed_is_the_file_and_the_world_its_docs_describe() {
+    let file = Seed::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/demo.yaml")).unwrap();
+    assert_eq!(file, Seed::demo());
+
+    let mock = MockServer::start().await;
+    mock.seed(Seed::demo()).unwrap();
+    let ids = |deployments: Vec<baseten_mock::Deployment>| -> Vec<String> {
+        deployments.into_iter().map(|d| d.id).collect()
+    };
+    let serves = |model: &str, env: &str| mock.environment(model, env).unwrap().deployment_id;
+
+    assert_eq!(mock.model_ids(), ["mdl-llama", "mdl-whisper"]);
+    assert_eq!(
+        ids(mock.deployments("mdl-llama")),
+        ["dpl-llama-dev", "dpl-llama-v1", "dpl-llama-v2"]
+    );
+    assert!(mock.deployment("dpl-llama-dev").unwrap().is_development);
+    let names: Vec<String> = mock
+        .environments("mdl-llama")
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(names, ["production", "staging"]);
+    assert_eq!(
+        serves("mdl-llama", "production").as_deref(),
+        Some("dpl-llama-v1")
+    );
+    assert_eq!(serves("mdl-llama", "staging"), None);
+    assert_eq!(mock.deployment("dpl-llama-v2").unwrap().environment, None);
+
+    assert_eq!(
+        ids(mock.deployments("mdl-whisper")),
+        ["dpl-whisper-v1", "dpl-whisper-v2"]
+    );
+    let production = mock.environment("mdl-whisper", "production").unwrap();
+    assert_eq!(production.deployment_id.as_deref(), Some("dpl-whisper-v1"));
+    assert_eq!(
+        production.rolling,
+        Some(RollingSettings {
+            step_percent: 25,
+            step_seconds: 60
+        })
+    );
+
+    assert_eq!(mock.chain_ids(), ["chn-rag"]);
+    let chain: Vec<(String, usize)> = mock
+        .chain_deployments("chn-rag")
+        .into_iter()
+        .map(|d| (d.id, d.chainlets.len()))
+        .collect();
+    assert_eq!(
+        chain,
+        [("chd-rag-1".to_owned(), 1), ("chd-rag-2".to_owned(), 2)]
+    );
+    let environments = mock.chain_environments("chn-rag");
+    assert_eq!(environments.len(), 1);
+    assert_eq!(environments[0].name, "production");
+    assert_eq!(environments[0].deployment_id.as_deref(), Some("chd-rag-1"));
+}

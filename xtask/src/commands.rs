@@ -1,5 +1,6 @@
-//! `cargo xtask generate` and `cargo xtask check`: write the pipeline's products, or prove the
-//! committed ones are fresh. `generate --spec` runs the pipeline on one complete document.
+//! `cargo xtask generate` and `cargo xtask check`: write the pipeline's products (the two specs
+//! in `openapi/`, and baseten-mock's copy of the 3.1 one), or prove the committed ones are
+//! fresh. `generate --spec` runs the pipeline on one complete document.
 
 use crate::fsutil::write_atomically;
 use crate::layout::Layout;
@@ -8,11 +9,12 @@ use anyhow::{Context, Result};
 use similar::TextDiff;
 use std::path::{Path, PathBuf};
 
-/// The generated files and their expected contents.
-fn products(layout: &Layout, outputs: &Outputs) -> Vec<(PathBuf, String)> {
+/// The generated files and their expected contents. `update` writes the same list.
+pub(crate) fn products(layout: &Layout, outputs: &Outputs) -> Vec<(PathBuf, String)> {
     vec![
         (layout.merged(), outputs.merged.clone()),
         (layout.derived(), outputs.derived.clone()),
+        (layout.mock_spec(), outputs.merged.clone()),
     ]
 }
 
@@ -23,6 +25,11 @@ pub fn generate(layout: &Layout) -> Result<(Vec<String>, Vec<String>)> {
     let mut written = Vec::new();
     for (path, text) in products(layout, &outputs) {
         if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
+            if let Some(dir) = path.parent() {
+                // The mock's `spec/` folder may not exist yet in a fresh layout.
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
             write_atomically(&path, text.as_bytes())?;
             written.push(layout.display(&path));
         }
@@ -30,11 +37,12 @@ pub fn generate(layout: &Layout) -> Result<(Vec<String>, Vec<String>)> {
     Ok((outputs.notes, written))
 }
 
-/// One committed file that does not match what the pipeline produces.
+/// One committed file that does not match what the pipeline produces, or is missing.
 #[derive(Debug)]
 pub struct Stale {
     pub file: String,
-    /// A unified diff from the committed text to the expected one.
+    /// A unified diff from the committed text to the expected one; for a missing file, a line
+    /// saying so (the whole file as a diff would bury the message).
     pub diff: String,
 }
 
@@ -43,9 +51,19 @@ pub fn check(layout: &Layout) -> Result<Vec<Stale>> {
     let outputs = pipeline::run(layout)?;
     let mut stale = Vec::new();
     for (path, expected) in products(layout, &outputs) {
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        let file = layout.display(&path);
+        let committed = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                stale.push(Stale {
+                    diff: format!("{file} is missing\n"),
+                    file,
+                });
+                continue;
+            }
+            Err(err) => return Err(err).with_context(|| format!("cannot read {file}")),
+        };
         if committed != expected {
-            let file = layout.display(&path);
             let diff = TextDiff::from_lines(&committed, &expected)
                 .unified_diff()
                 .context_radius(3)

@@ -48,6 +48,13 @@ impl Layout {
         self.root.join("openapi/baseten-3.0.json")
     }
 
+    /// baseten-mock's copy of [`merged`](Self::merged), byte for byte: the spec it embeds and
+    /// validates against. A package holds only its own directory, so the mock cannot
+    /// `include_str!` the workspace's file and still be published.
+    pub fn mock_spec(&self) -> PathBuf {
+        self.root.join("baseten-mock/spec/baseten.yaml")
+    }
+
     /// A path relative to the root, for messages and the manifest.
     pub fn display(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)

@@ -27,7 +27,8 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
-    /// sources → merge → overlay → validate → openapi/baseten.yaml → openapi/baseten-3.0.json.
+    /// sources → merge → overlay → validate → openapi/baseten.yaml → openapi/baseten-3.0.json,
+    /// and baseten-mock/spec/baseten.yaml (a copy of openapi/baseten.yaml the mock embeds).
     ///
     /// With --spec, runs the same stages on one complete OpenAPI 3.1 document (Baseten's full
     /// specification) and writes both products to --out-dir instead.

@@ -161,11 +161,8 @@ pub fn update(layout: &Layout, base_url: Option<&str>) -> Result<Updated> {
     if !changed_files.is_empty() {
         files.push((manifest_path.clone(), manifest.render()?.into_bytes()));
     }
-    for (path, text) in [
-        (layout.merged(), &outputs.merged),
-        (layout.derived(), &outputs.derived),
-    ] {
-        files.push((path, text.clone().into_bytes()));
+    for (path, text) in crate::commands::products(layout, &outputs) {
+        files.push((path, text.into_bytes()));
     }
     files.retain(|(path, bytes)| std::fs::read(path).ok().as_deref() != Some(bytes.as_slice()));
     write_all_atomically(&files)?;

@@ -19,27 +19,37 @@ fn the_committed_generated_files_are_fresh() {
 #[test]
 fn generating_twice_gives_identical_bytes() {
     let project = TempProject::copy_of_project();
-    std::fs::remove_file(project.layout.merged()).unwrap();
-    std::fs::remove_file(project.layout.derived()).unwrap();
-    let (_, written) = generate(&project.layout).unwrap();
+    let layout = &project.layout;
+    std::fs::remove_file(layout.merged()).unwrap();
+    std::fs::remove_file(layout.derived()).unwrap();
+    std::fs::remove_dir_all(layout.mock_spec().parent().unwrap()).unwrap();
+    let (_, written) = generate(layout).unwrap();
     assert_eq!(
         written,
-        ["openapi/baseten.yaml", "openapi/baseten-3.0.json"]
+        [
+            "openapi/baseten.yaml",
+            "openapi/baseten-3.0.json",
+            "baseten-mock/spec/baseten.yaml"
+        ]
     );
-    let first = (
-        std::fs::read(project.layout.merged()).unwrap(),
-        std::fs::read(project.layout.derived()).unwrap(),
+    let read = || {
+        (
+            std::fs::read(layout.merged()).unwrap(),
+            std::fs::read(layout.derived()).unwrap(),
+            std::fs::read(layout.mock_spec()).unwrap(),
+        )
+    };
+    let first = read();
+    assert_eq!(
+        first.2, first.0,
+        "the mock's copy is the merged spec, byte for byte"
     );
-    let (_, written) = generate(&project.layout).unwrap();
+    let (_, written) = generate(layout).unwrap();
     assert!(written.is_empty(), "a second run has nothing to write");
-    let second = (
-        std::fs::read(project.layout.merged()).unwrap(),
-        std::fs::read(project.layout.derived()).unwrap(),
-    );
-    assert_eq!(first, second);
+    assert_eq!(first, read());
     // And in memory, independent of the files:
-    let a = xtask::pipeline::run(&project.layout).unwrap();
-    let b = xtask::pipeline::run(&project.layout).unwrap();
+    let a = xtask::pipeline::run(layout).unwrap();
+    let b = xtask::pipeline::run(layout).unwrap();
     assert_eq!((a.merged, a.derived), (b.merged, b.derived));
 }
 
@@ -81,7 +91,54 @@ fn an_overlay_change_makes_the_committed_files_stale() {
         .into_iter()
         .map(|s| s.file)
         .collect();
-    assert_eq!(files, ["openapi/baseten.yaml", "openapi/baseten-3.0.json"]);
+    assert_eq!(
+        files,
+        [
+            "openapi/baseten.yaml",
+            "openapi/baseten-3.0.json",
+            "baseten-mock/spec/baseten.yaml"
+        ]
+    );
+}
+
+#[test]
+fn check_reports_a_stale_mock_spec_copy_and_generate_restores_it() {
+    let project = TempProject::copy_of_project();
+    let copy = project.layout.mock_spec();
+    let text = std::fs::read_to_string(&copy).unwrap();
+    std::fs::write(
+        &copy,
+        text.replace("title: Baseten management API", "title: Edited"),
+    )
+    .unwrap();
+    let stale = check(&project.layout).unwrap();
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert_eq!(stale[0].file, "baseten-mock/spec/baseten.yaml");
+    assert!(
+        stale[0]
+            .diff
+            .contains("-  title: Edited\n+  title: Baseten management API"),
+        "{}",
+        stale[0].diff
+    );
+
+    let (_, written) = generate(&project.layout).unwrap();
+    assert_eq!(written, ["baseten-mock/spec/baseten.yaml"]);
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(project.layout.merged()).unwrap()
+    );
+    assert!(check(&project.layout).unwrap().is_empty());
+}
+
+#[test]
+fn check_reports_a_missing_mock_spec_copy_by_name() {
+    let project = TempProject::copy_of_project();
+    std::fs::remove_file(project.layout.mock_spec()).unwrap();
+    let stale = check(&project.layout).unwrap();
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert_eq!(stale[0].file, "baseten-mock/spec/baseten.yaml");
+    assert_eq!(stale[0].diff, "baseten-mock/spec/baseten.yaml is missing\n");
 }
 
 #[test]

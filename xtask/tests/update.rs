@@ -108,7 +108,7 @@ fn changed_force_source(project: &TempProject) -> String {
     changed
 }
 
-/// Every file under the project's `openapi/`, to prove nothing changed.
+/// Every file of the project (`openapi/` and the mock's spec copy), to prove nothing changed.
 fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -121,7 +121,8 @@ fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     let mut out = BTreeMap::new();
-    walk(&root.join("openapi"), &mut out);
+    // The whole project: `openapi/` and the mock's spec copy.
+    walk(root, &mut out);
     out
 }
 
@@ -183,7 +184,8 @@ fn changed_pages_are_written_and_the_diff_reported() {
             "openapi/sources/force_roll_forward_promotion.yaml",
             "openapi/sources/manifest.yaml",
             "openapi/baseten.yaml",
-            "openapi/baseten-3.0.json"
+            "openapi/baseten-3.0.json",
+            "baseten-mock/spec/baseten.yaml"
         ]
     );
     assert_eq!(

@@ -241,6 +241,19 @@ impl World {
             .collect()
     }
 
+    pub(crate) fn model_ids(&self) -> Vec<String> {
+        self.models.keys().cloned().collect()
+    }
+
+    pub(crate) fn environments_of(&self, model_id: &str) -> Vec<Environment> {
+        self.models
+            .get(model_id)
+            .into_iter()
+            .flat_map(|model| model.environments.keys())
+            .filter_map(|env| self.environment(model_id, env))
+            .collect()
+    }
+
     pub(crate) fn environment(&self, model_id: &str, env: &str) -> Option<Environment> {
         let rec = self.models.get(model_id)?.environments.get(env)?;
         Some(Environment {
@@ -269,6 +282,27 @@ impl World {
             chainlets: rec.chainlets.clone(),
             status: rec.status,
         })
+    }
+
+    pub(crate) fn chain_ids(&self) -> Vec<String> {
+        self.chains.keys().cloned().collect()
+    }
+
+    pub(crate) fn chain_deployments_of(&self, chain_id: &str) -> Vec<ChainDeployment> {
+        self.chain_deployments
+            .iter()
+            .filter(|(_, rec)| rec.chain_id == chain_id)
+            .filter_map(|(id, _)| self.chain_deployment(id))
+            .collect()
+    }
+
+    pub(crate) fn chain_environments_of(&self, chain_id: &str) -> Vec<ChainEnvironment> {
+        self.chains
+            .get(chain_id)
+            .into_iter()
+            .flat_map(|chain| chain.environments.keys())
+            .filter_map(|env| self.chain_environment(chain_id, env))
+            .collect()
     }
 
     pub(crate) fn chain_environment(&self, chain_id: &str, env: &str) -> Option<ChainEnvironment> {

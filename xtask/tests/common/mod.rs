@@ -10,7 +10,13 @@ pub fn project_openapi() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi")
 }
 
-/// A temporary project holding a copy of the real `openapi/` folder.
+/// The real project's root.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A temporary project holding a copy of the real `openapi/` folder and of the other file the
+/// pipeline writes, baseten-mock's `spec/baseten.yaml`.
 pub struct TempProject {
     pub dir: tempfile::TempDir,
     pub layout: Layout,
@@ -21,6 +27,9 @@ impl TempProject {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&project_openapi(), &dir.path().join("openapi"));
         let layout = Layout::new(dir.path());
+        let mock_spec = layout.mock_spec();
+        std::fs::create_dir_all(mock_spec.parent().unwrap()).unwrap();
+        std::fs::copy(Layout::new(project_root()).mock_spec(), &mock_spec).unwrap();
         Self { dir, layout }
     }
 

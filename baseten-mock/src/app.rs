@@ -1,0 +1,111 @@
+//! The state a running mock shares between its [`MockServer`](crate::MockServer) handle, the
+//! accept loop and the routes: [`App`], the [`lock`] they all take it with, and the request log.
+//!
+//! It has its own module so that imports run one way: `server` → `accept` → `routes` →
+//! `operations`, each of them → `app`, and `app` imports none of them.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::faults::FaultState;
+use crate::rate_limit::RateLimiter;
+use crate::spec::Spec;
+use crate::state::World;
+use crate::types::RecordedRequest;
+
+/// How many requests [`MockServer::requests`](crate::MockServer::requests) remembers (the
+/// oldest are forgotten first), so a long-running process does not grow without bound.
+pub const REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// State shared by the server tasks and the [`MockServer`](crate::MockServer) handle. Each part
+/// has its own lock, held only for a few non-async statements.
+#[derive(Debug)]
+pub(crate) struct App {
+    pub(crate) spec: &'static Spec,
+    pub(crate) world: Mutex<World>,
+    pub(crate) keys: Mutex<BTreeSet<String>>,
+    pub(crate) rate: Mutex<RateLimiter>,
+    pub(crate) faults: Mutex<FaultState>,
+    /// Read through [`App::requests`], written through [`App::record`], which keeps it within
+    /// [`REQUEST_LOG_CAPACITY`].
+    log: Mutex<VecDeque<RecordedRequest>>,
+    pub(crate) validate_responses: bool,
+}
+
+impl App {
+    pub(crate) fn new(
+        spec: &'static Spec,
+        world: World,
+        keys: BTreeSet<String>,
+        rate: RateLimiter,
+        faults: FaultState,
+        validate_responses: bool,
+    ) -> Self {
+        Self {
+            spec,
+            world: Mutex::new(world),
+            keys: Mutex::new(keys),
+            rate: Mutex::new(rate),
+            faults: Mutex::new(faults),
+            log: Mutex::new(VecDeque::new()),
+            validate_responses,
+        }
+    }
+
+    /// Appends to the request log, forgetting the oldest entry when it is full.
+    pub(crate) fn record(&self, request: RecordedRequest) {
+        let mut log = lock(&self.log);
+        if log.len() == REQUEST_LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(request);
+    }
+
+    /// The request log, oldest first.
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.log).iter().cloned().collect()
+    }
+}
+
+/// Locks a mutex even if a thread panicked while holding it: the mock's state stays usable, and
+/// a test's own panic is reported instead of a poisoned-lock panic.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{Clock, ClockMode};
+    use crate::faults::Faults;
+    use crate::types::Timings;
+
+    fn request(n: usize) -> RecordedRequest {
+        RecordedRequest {
+            method: "POST".to_owned(),
+            path: format!("/{n}"),
+            operation_id: None,
+            status: Some(200),
+            response_body: None,
+        }
+    }
+
+    #[test]
+    fn the_request_log_forgets_the_oldest_beyond_its_capacity() {
+        let app = App::new(
+            Spec::embedded().unwrap(),
+            World::new(Clock::new(ClockMode::Manual), Timings::default()),
+            BTreeSet::new(),
+            RateLimiter::new(None),
+            FaultState::new(Faults::none()),
+            false,
+        );
+        for n in 0..=REQUEST_LOG_CAPACITY {
+            app.record(request(n));
+        }
+        let log = app.requests();
+        assert_eq!(log.len(), REQUEST_LOG_CAPACITY);
+        assert_eq!(log[0].path, "/1");
+        assert_eq!(log.last().unwrap().path, format!("/{REQUEST_LOG_CAPACITY}"));
+    }
+}
