@@ -10,12 +10,15 @@
 # mock is built with `[patch.crates-io]` pointing at the unpacked client, so it compiles
 # against what would be published, not against the workspace.
 #
-# Dependencies compile into target/package-check (kept between runs; a separate directory,
-# because the unpacked crates' artifacts would otherwise overwrite the workspace's own).
+# `cargo check`, not `cargo build`: it runs each build script (which is what needs the packaged
+# files) and compiles every item; code generation and linking would prove nothing more about the
+# package, and cost minutes in CI. It checks into the workspace's own `target/`, where the clippy
+# step has already checked the dependencies (checks produce no uplifted files, so nothing of the
+# workspace's build is overwritten).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-target="$root/target/package-check"
+target="$root/target"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/baseten-package.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -40,7 +43,7 @@ unpack() {
   unpacked=$(ls -d "$work"/unpacked/"$1"-[0-9]*)
   # `cargo package` stamps every file with the same fixed date (2006), and cargo decides
   # freshness by mtime: a changed package would look older than the previous run's artifacts in
-  # target/package-check and not be rebuilt, so the check would pass on stale output. Files
+  # target/ and not be rebuilt, so the check would pass on stale output. Files
   # dated now are always rebuilt (registry dependencies stay compiled).
   find "$unpacked" -type f -exec touch {} +
 }
@@ -80,15 +83,15 @@ for needed in spec/baseten.yaml seeds/demo.yaml README.md Cargo.lock; do
 done
 
 # Build each where it can only see itself (its own Cargo.lock, no parent workspace).
-(cd "$client" && CARGO_TARGET_DIR="$target" cargo build --locked --offline --quiet)
-echo "the packaged baseten-api builds outside the workspace"
+(cd "$client" && CARGO_TARGET_DIR="$target" cargo check --locked --offline --quiet)
+echo "the packaged baseten-api builds (cargo check) outside the workspace"
 
 # The mock's Cargo.lock names baseten-api as a crates.io package; the patch makes cargo take it
 # from the unpacked client instead, which rewrites that one entry (no source, no checksum), so
 # `--locked` cannot be used. Instead the lock file is compared afterwards: any other change
 # means the packaged lock file does not build as shipped.
 cp "$mock/Cargo.lock" "$work/mock-Cargo.lock"
-(cd "$mock" && CARGO_TARGET_DIR="$target" cargo build --offline --quiet \
+(cd "$mock" && CARGO_TARGET_DIR="$target" cargo check --offline --quiet \
   --config "patch.crates-io.baseten-api.path=\"$client\"")
 python3 - "$work/mock-Cargo.lock" "$mock/Cargo.lock" <<'PY'
 import sys, tomllib
@@ -103,4 +106,4 @@ if sorted(shipped, key=key) != sorted(used, key=key):
     sys.exit("building the packaged baseten-mock changed its Cargo.lock beyond baseten-api's "
              f"source: {changed or 'dependencies of a package'}")
 PY
-echo "the packaged baseten-mock (library and binary) builds outside the workspace against the packaged baseten-api"
+echo "the packaged baseten-mock (library and binary) builds (cargo check) outside the workspace against the packaged baseten-api"

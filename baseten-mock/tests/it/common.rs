@@ -1,5 +1,4 @@
-//! Helpers shared by the integration tests. Each test file uses a different subset.
-#![allow(dead_code)]
+//! Helpers shared by the integration tests.
 
 use std::time::Duration;
 
@@ -23,12 +22,6 @@ pub fn assert_api_error(err: &baseten_api::Error, status: u16, message: &str) {
     );
     let shown = err.to_string();
     assert!(shown.contains(message), "expected {message:?} in: {shown}");
-}
-
-/// The last answer the mock logged: `(status, body)`.
-pub fn last_answer(mock: &MockServer) -> (Option<u16>, Option<Value>) {
-    let last = mock.requests().pop().expect("a request was logged");
-    (last.status, last.response_body)
 }
 
 /// A plain HTTP client, for what the typed client hides (401, 429, malformed requests).

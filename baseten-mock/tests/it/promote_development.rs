@@ -2,7 +2,7 @@
 //! in simulated time (60 s BUILDING, 30 s DEPLOYING, 30 s LOADING_MODEL by default), its flags,
 //! and its errors.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

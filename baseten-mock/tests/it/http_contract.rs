@@ -1,7 +1,7 @@
 //! What the mock checks at the HTTP level, seen with a plain HTTP client: authentication,
 //! rate limits, unknown operations, and request bodies against the spec.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

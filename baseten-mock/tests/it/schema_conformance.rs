@@ -9,7 +9,7 @@
 //! error body must be `{"code", "message"}`. The mock's own response check is switched off so
 //! this test sees exactly what it would send.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

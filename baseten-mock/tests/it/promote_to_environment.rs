@@ -1,7 +1,7 @@
 //! `promote_model_to_environment` through `baseten_api::Client`: immediate promotions, their
 //! flags, and every documented error.
 
-mod common;
+use crate::common;
 
 use baseten_api::types::PromoteToEnvironmentRequestV1;
 use baseten_mock::{

@@ -1,6 +1,6 @@
 //! Fault injection: latency, a seeded share of 5xx answers, dropped connections.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

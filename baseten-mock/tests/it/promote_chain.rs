@@ -1,6 +1,6 @@
 //! `promote_chain_to_environment` through `baseten_api::Client`.
 
-mod common;
+use crate::common;
 
 use baseten_api::types::PromoteToChainEnvironmentRequestV1;
 use baseten_mock::{ChainDeploymentSeed, ChainSeed, ChainletSeed, DeploymentStatus, MockServer};

@@ -1,7 +1,7 @@
 //! Rolling promotions in simulated time, and `force_roll_forward_promotion` with and without a
 //! promotion in progress. whisper's `production` in the demo rolls 25 % every 60 s.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

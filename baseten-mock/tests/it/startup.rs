@@ -1,6 +1,6 @@
 //! The mock starts in well under a second, spec parsing included, and stops when dropped.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,0 +1,16 @@
+//! baseten-mock's integration tests, in one test binary (each file was its own binary once;
+//! linking eleven against the whole dependency tree cost more CI time than running them).
+//! `tests/binary.rs` stays apart: it runs the `baseten-mock` executable, which only exists with
+//! the `cli` feature.
+
+mod common;
+mod faults;
+mod http_contract;
+mod module_imports;
+mod promote_chain;
+mod promote_development;
+mod promote_to_environment;
+mod rolling_promotion;
+mod schema_conformance;
+mod seeding;
+mod startup;
