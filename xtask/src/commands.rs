@@ -89,8 +89,9 @@ pub struct FromSpec {
     pub notes: usize,
 }
 
-/// Runs the pipeline on one complete OpenAPI 3.1 document and writes `baseten.yaml` and
-/// `baseten-3.0.json` into `out_dir` (created if needed).
+/// Runs the pipeline on one complete OpenAPI 3.1 document and writes `baseten.yaml`,
+/// `baseten-3.0.json` and `notes.txt` (the stages' notes, one a line: on a spec of 150
+/// operations they are too many for the terminal) into `out_dir` (created if needed).
 pub fn generate_from_spec(spec: &Path, overlay: Option<&Path>, out_dir: &Path) -> Result<FromSpec> {
     let name = spec.display().to_string();
     let text = std::fs::read_to_string(spec).with_context(|| format!("cannot read {name}"))?;
@@ -107,9 +108,14 @@ pub fn generate_from_spec(spec: &Path, overlay: Option<&Path>, out_dir: &Path) -
     std::fs::create_dir_all(out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
     let mut written = Vec::new();
+    let mut notes = outputs.notes.join("\n");
+    if !notes.is_empty() {
+        notes.push('\n');
+    }
     for (file, text) in [
         ("baseten.yaml", &outputs.merged),
         ("baseten-3.0.json", &outputs.derived),
+        ("notes.txt", &notes),
     ] {
         let path = out_dir.join(file);
         write_atomically(&path, text.as_bytes())?;

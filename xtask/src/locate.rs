@@ -9,7 +9,7 @@ use yaml_rust2::scanner::Marker;
 
 /// The line (1-based) of every node of a document, by JSON pointer. For a mapping entry the
 /// line is that of its key, which is what an editor should jump to.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LineIndex {
     lines: HashMap<String, usize>,
 }

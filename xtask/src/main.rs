@@ -19,13 +19,28 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Import the OpenAPI document of a Baseten docs page (a `.md` file or URL) into openapi/sources/.
+    ///
+    /// With --from-spec, extract operations from Baseten's full specification instead:
+    /// `cargo xtask import --from-spec <file | URL> 'GET /v1/models/{model_id}/environments/{env_name}'`.
     Import {
-        /// Path or http(s) URL of the page(s).
-        #[arg(required = true)]
+        /// Path or http(s) URL of the page(s); with --from-spec, the operations to extract, each
+        /// one quoted argument '<METHOD> <path>'.
+        #[arg(required = true, value_name = "PAGE | OPERATION")]
         pages: Vec<String>,
         /// The page's docs.baseten.co `.md` URL, recorded in the manifest (one page only).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "from_spec")]
         url: Option<String>,
+        /// Extract each operation from this full OpenAPI specification (a file, or an http(s)
+        /// URL such as https://api.baseten.co/v1/spec) into a single-operation document shaped
+        /// like a docs page's. The manifest records the spec's location and SHA-256; `update`
+        /// fetches a spec recorded by URL again.
+        #[arg(long, value_name = "FILE | URL")]
+        from_spec: Option<String>,
+        /// With --from-spec from a file: where that file was published, in words, recorded in
+        /// the manifest for people (e.g. "Baseten's spec, https://api.baseten.co/v1/spec, as of
+        /// 2026-06-03").
+        #[arg(long, requires = "from_spec")]
+        spec_origin: Option<String>,
     },
     /// sources → merge → overlay → validate → openapi/baseten.yaml → openapi/baseten-3.0.json,
     /// and baseten-mock/spec/baseten.yaml (a copy of openapi/baseten.yaml the mock embeds).
@@ -101,7 +116,25 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let layout = Layout::workspace();
     match cli.command {
-        Command::Import { pages, url } => {
+        Command::Import {
+            pages: operations,
+            from_spec: Some(spec),
+            spec_origin,
+            ..
+        } => {
+            let imported = pipeline::import::import_from_spec(
+                &layout,
+                &spec,
+                &operations,
+                spec_origin.as_deref(),
+            )?;
+            for one in &imported {
+                let state = if one.changed { "written" } else { "unchanged" };
+                println!("{}: {} ({state})", one.file, one.operation);
+            }
+            println!("next: `cargo xtask generate`");
+        }
+        Command::Import { pages, url, .. } => {
             if url.is_some() && pages.len() > 1 {
                 anyhow::bail!("--url names one page's address; import pages one at a time with it");
             }
@@ -123,7 +156,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let started = Instant::now();
             let generated = commands::generate_from_spec(&spec, overlay.as_deref(), &out_dir)?;
-            eprintln!("{} note(s) from the pipeline", generated.notes);
+            eprintln!(
+                "{} note(s) from the pipeline, in notes.txt",
+                generated.notes
+            );
             for (file, bytes) in &generated.written {
                 println!("wrote {file} ({bytes} bytes)");
             }
@@ -162,6 +198,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Update { base_url, no_test } => {
             let updated = update::update(&layout, base_url.as_deref())?;
+            for spec in &updated.specs {
+                println!(
+                    "fetched spec {} from {} once for {} source(s)",
+                    spec.url, spec.from, spec.sources
+                );
+            }
             for page in &updated.pages {
                 match page {
                     update::Page::Fetched {
@@ -172,6 +214,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     } => {
                         let state = if *changed { "changed" } else { "unchanged" };
                         println!("fetched {file} from {from} ({state})");
+                    }
+                    update::Page::Extracted {
+                        file,
+                        operation,
+                        spec,
+                        changed,
+                        ..
+                    } => {
+                        let state = if *changed { "changed" } else { "unchanged" };
+                        println!("extracted {file} ({operation}) from {spec} ({state})");
                     }
                     update::Page::Skipped { file, reason } => {
                         println!("skipped {file}: {reason}");

@@ -8,12 +8,12 @@ use std::net::TcpListener;
 use xtask::manifest::Manifest;
 use xtask::pipeline::import::{extract, import, import_page};
 
-const SPEC_BLOCK: &str = "openapi: 3.1.0\ninfo:\n  title: Baseten management API\n  version: 1.0.0\npaths:\n  /v1/models/{model_id}/environments/{env_name}/cancel_promotion:\n    post:\n      responses:\n        '200':\n          description: ''\n\n";
+const SPEC_BLOCK: &str = "openapi: 3.1.0\ninfo:\n  title: Baseten management API\n  version: 1.0.0\npaths:\n  /v1/models/{model_id}/deployments/{deployment_id}/activate:\n    post:\n      responses:\n        '200':\n          description: ''\n\n";
 
 /// A page shaped like Baseten's: prose, a response example fenced first, then the spec.
 fn page_with_example_first() -> String {
     format!(
-        "# Cancel promotion\n\n> Cancels a promotion.\n\n```json Example\n{{\"openapi\": \"not this one\", \"status\": \"CANCELED\"}}\n```\n\n## OpenAPI\n\n````yaml post /v1/models/{{model_id}}/environments/{{env_name}}/cancel_promotion\n{SPEC_BLOCK}````"
+        "# Activate a deployment\n\n> Activates a deployment.\n\n```json Example\n{{\"openapi\": \"not this one\", \"status\": \"CANCELED\"}}\n```\n\n## OpenAPI\n\n````yaml post /v1/models/{{model_id}}/deployments/{{deployment_id}}/activate\n{SPEC_BLOCK}````"
     )
 }
 
@@ -29,7 +29,7 @@ fn picks_the_openapi_block_even_when_another_fence_comes_first() {
         spec.operation,
         Some((
             "post".into(),
-            "/v1/models/{model_id}/environments/{env_name}/cancel_promotion".into()
+            "/v1/models/{model_id}/deployments/{deployment_id}/activate".into()
         ))
     );
 }
@@ -39,8 +39,13 @@ fn the_seed_pages_are_imported_byte_for_byte() {
     // The committed sources were imported from these pages; re-extracting must give the same bytes.
     let project = TempProject::copy_of_project();
     let manifest = Manifest::load(&project.layout.manifest()).unwrap();
-    assert_eq!(manifest.sources.len(), 4);
-    for entry in &manifest.sources {
+    let pages: Vec<_> = manifest
+        .sources
+        .iter()
+        .filter(|e| e.spec.is_none())
+        .collect();
+    assert_eq!(pages.len(), 4);
+    for entry in pages {
         let committed =
             std::fs::read_to_string(project.layout.sources_dir().join(&entry.file)).unwrap();
         assert!(committed.starts_with("openapi: 3.1.0\n"), "{}", entry.file);
@@ -79,7 +84,7 @@ fn import_writes_the_source_and_manifest_entry_named_after_the_operation() {
     let project = TempProject::copy_of_project();
     let imported = import_page(
         &project.layout,
-        "pages/cancel.md",
+        "pages/activate.md",
         &page_with_example_first(),
         None,
     )
@@ -87,22 +92,22 @@ fn import_writes_the_source_and_manifest_entry_named_after_the_operation() {
     // No overlay name for this operation, so the derived name is used.
     assert_eq!(
         imported.file,
-        "post_v1_models_by_model_id_environments_by_env_name_cancel_promotion.yaml"
+        "post_v1_models_by_model_id_deployments_by_deployment_id_activate.yaml"
     );
     assert!(imported.changed);
     let written =
         std::fs::read_to_string(project.layout.sources_dir().join(&imported.file)).unwrap();
     assert_eq!(written, SPEC_BLOCK);
     let entry = manifest_entry(&project, &imported.file);
-    assert_eq!(entry.imported_from.as_deref(), Some("pages/cancel.md"));
+    assert_eq!(entry.imported_from.as_deref(), Some("pages/activate.md"));
     assert_eq!(entry.url, None);
     let manifest = Manifest::load(&project.layout.manifest()).unwrap();
-    assert_eq!(manifest.sources.len(), 5);
+    assert_eq!(manifest.sources.len(), 14);
 
     // Importing the same page again changes nothing.
     let again = import_page(
         &project.layout,
-        "pages/cancel.md",
+        "pages/activate.md",
         &page_with_example_first(),
         None,
     )
@@ -113,7 +118,7 @@ fn import_writes_the_source_and_manifest_entry_named_after_the_operation() {
             .unwrap()
             .sources
             .len(),
-        5
+        14
     );
 }
 

@@ -81,7 +81,7 @@ fn a_new_required_property_is_a_conflict() {
     assert_eq!(
         text,
         "component `schemas/Thing` differs between a.yaml:15 and b.yaml:15 (first difference at \
-         /components/schemas/Thing/required/1); only a superset that adds optional properties can be merged"
+         /components/schemas/Thing/required: `[\"id\"]` vs `[\"id\",\"labels\"]`); only a superset that adds optional properties can be merged"
     );
 }
 
@@ -98,7 +98,7 @@ fn an_incompatible_component_names_both_files_and_the_first_difference() {
     assert_eq!(
         text,
         "component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
-         /components/schemas/Thing/properties/id/type); only a superset that adds optional properties can be merged"
+         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); only a superset that adds optional properties can be merged"
     );
 }
 
@@ -150,7 +150,7 @@ fn info_servers_and_security_schemes_must_agree() {
     );
     assert_eq!(
         text,
-        "`info` differs between a.yaml:2 and b.yaml:2 (first difference at /info/version); all sources must agree on it"
+        "`info` differs between a.yaml:2 and b.yaml:2 (first difference at /info/version: `\"1.0.0\"` vs `\"1.1.0\"`); all sources must agree on it"
     );
 
     let other_server =
@@ -164,7 +164,7 @@ fn info_servers_and_security_schemes_must_agree() {
     );
     assert!(
         text.starts_with(
-            "`servers` differs between a.yaml:3 and b.yaml:3 (first difference at /servers/0/url)"
+            "`servers` differs between a.yaml:3 and b.yaml:3 (first difference at /servers/0/url: `\"https://api.baseten.co\"` vs `\"https://staging.baseten.co\"`)"
         ),
         "{text}"
     );
@@ -201,15 +201,75 @@ fn a_path_item_shared_by_two_sources_merges_its_methods() {
 }
 
 #[test]
-fn the_seed_documents_merge_with_the_labels_superset() {
+fn the_committed_sources_merge_with_the_labels_and_scale_down_rate_supersets() {
     let project = common::TempProject::copy_of_project();
     let sources = xtask::pipeline::load_sources(&project.layout).unwrap();
     let merged = merge(&sources).unwrap();
-    assert_eq!(merged.doc["paths"].as_object().unwrap().len(), 4);
+    assert_eq!(merged.doc["paths"].as_object().unwrap().len(), 13);
+    // The pages were captured before Baseten added `labels` and `max_scale_down_rate`; the
+    // documents extracted from the 2026-06-03 spec have both, as optional properties.
     assert_eq!(
         merged.notes,
         [
-            "/components/schemas/DeploymentV1: openapi/sources/promote_development_to_production.yaml adds optional `/components/schemas/DeploymentV1/properties/labels` (absent from openapi/sources/promote_model_to_environment.yaml); kept openapi/sources/promote_development_to_production.yaml's version"
+            "/components/schemas/AutoscalingSettingsV1: openapi/sources/get_chain_deployment.yaml adds optional `/components/schemas/AutoscalingSettingsV1/properties/max_scale_down_rate` (absent from openapi/sources/promote_chain_to_environment.yaml); kept openapi/sources/get_chain_deployment.yaml's version",
+            "/components/schemas/AutoscalingSettingsV1: openapi/sources/get_chain_deployment.yaml adds optional `/components/schemas/AutoscalingSettingsV1/properties/max_scale_down_rate` (absent from openapi/sources/promote_development_to_production.yaml); kept openapi/sources/get_chain_deployment.yaml's version",
+            "/components/schemas/DeploymentV1: openapi/sources/get_deployment.yaml adds optional `/components/schemas/DeploymentV1/properties/labels` (absent from openapi/sources/promote_model_to_environment.yaml); kept openapi/sources/get_deployment.yaml's version",
+            "/components/schemas/AutoscalingSettingsV1: openapi/sources/get_chain_deployment.yaml adds optional `/components/schemas/AutoscalingSettingsV1/properties/max_scale_down_rate` (absent from openapi/sources/promote_model_to_environment.yaml); kept openapi/sources/get_chain_deployment.yaml's version"
         ]
+    );
+}
+
+#[test]
+fn every_disagreement_is_reported_not_only_the_first() {
+    let other_version = doc(
+        OP_B,
+        &NARROW.replace("id: {type: string}", "id: {type: integer}"),
+    )
+    .replace("version: 1.0.0", "version: 1.1.0");
+    let text = message(
+        merge(&[
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &other_version),
+        ])
+        .unwrap_err(),
+    );
+    assert_eq!(
+        text,
+        "the sources disagree in 2 places that cannot be merged:\n  \
+         - `info` differs between a.yaml:2 and b.yaml:2 (first difference at /info/version: \
+         `\"1.0.0\"` vs `\"1.1.0\"`); all sources must agree on it\n  \
+         - component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
+         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); only a \
+         superset that adds optional properties can be merged"
+    );
+}
+
+#[test]
+fn a_disagreement_shared_by_several_sources_is_reported_once_naming_them_all() {
+    let retyped = NARROW.replace("id: {type: string}", "id: {type: integer}");
+    let bearer = |paths: &str| {
+        doc(paths, &retyped).replace(
+            "security: [{ApiKeyAuth: []}]",
+            "security: [{BearerAuth: []}]",
+        )
+    };
+    let op_c = "  /c:\n    get:\n      responses: {'200': {description: ''}}\n";
+    let text = message(
+        merge(&[
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &bearer(OP_B)),
+            source("c.yaml", &bearer(op_c)),
+        ])
+        .unwrap_err(),
+    );
+    assert_eq!(
+        text,
+        "the sources disagree in 2 places that cannot be merged:\n  \
+         - `security` differs between a.yaml:4 and b.yaml:4 (first difference at /security/0: \
+         `{\"ApiKeyAuth\":[]}` vs `{\"BearerAuth\":[]}`); all sources must agree on it; so do \
+         c.yaml (like b.yaml)\n  \
+         - component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
+         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); only a \
+         superset that adds optional properties can be merged; so do c.yaml (like b.yaml)"
     );
 }

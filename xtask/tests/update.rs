@@ -1,5 +1,6 @@
-//! `cargo xtask update` against a local server playing docs.baseten.co: changed pages are
-//! written with the diff reported; any page that fails leaves every file as it was.
+//! `cargo xtask update` against a local server playing docs.baseten.co (and api.baseten.co for
+//! the full specification): changed sources are written with the diff reported; any source
+//! that fails leaves every file as it was.
 
 mod common;
 
@@ -8,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use xtask::diff::{Effect, Kind};
 use xtask::manifest::Manifest;
 use xtask::update::{Page, rebase, update};
@@ -20,6 +22,15 @@ const MODEL: &str =
 /// Serves `routes` (path → status line and body) on 127.0.0.1 until the test ends; any other
 /// path is a 404.
 fn serve(routes: HashMap<&'static str, (&'static str, String)>) -> String {
+    serve_logged(routes).0
+}
+
+/// [`serve`], also returning the path of every request received, in order.
+fn serve_logged(
+    routes: HashMap<&'static str, (&'static str, String)>,
+) -> (String, Arc<Mutex<Vec<String>>>) {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let requests = Arc::clone(&log);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -36,6 +47,7 @@ fn serve(routes: HashMap<&'static str, (&'static str, String)>) -> String {
                 line.clear();
             }
             let path = request_line.split_whitespace().nth(1).unwrap_or("");
+            requests.lock().unwrap().push(path.to_string());
             let (status, body) = routes
                 .get(path)
                 .cloned()
@@ -47,7 +59,7 @@ fn serve(routes: HashMap<&'static str, (&'static str, String)>) -> String {
             let _ = stream.write_all(response.as_bytes());
         }
     });
-    format!("http://{address}")
+    (format!("http://{address}"), log)
 }
 
 /// A docs page as Baseten serves it, around a source document.
@@ -142,7 +154,7 @@ fn changed_pages_are_written_and_the_diff_reported() {
         .iter()
         .filter_map(|p| match p {
             Page::Fetched { file, changed, .. } => Some((file.as_str(), *changed)),
-            Page::Skipped { .. } => None,
+            Page::Extracted { .. } | Page::Skipped { .. } => None,
         })
         .collect();
     assert_eq!(
@@ -153,17 +165,32 @@ fn changed_pages_are_written_and_the_diff_reported() {
             ("openapi/sources/promote_model_to_environment.yaml", false),
         ]
     );
-    let skipped: Vec<&Page> = updated
+    let skipped: Vec<(&str, &str)> = updated
         .pages
         .iter()
-        .filter(|p| matches!(p, Page::Skipped { .. }))
+        .filter_map(|p| match p {
+            Page::Skipped { file, reason } => Some((file.as_str(), reason.as_str())),
+            _ => None,
+        })
         .collect();
+    // The page saved without its URL, and the nine operations extracted from a spec file.
+    assert_eq!(skipped.len(), 10, "{skipped:?}");
     assert!(
-        matches!(skipped.as_slice(), [Page::Skipped { file, reason }]
-            if file == "openapi/sources/promote_development_to_production.yaml"
-                && reason.starts_with("the manifest records no URL for it")),
+        skipped.iter().any(|(file, reason)| *file
+            == "openapi/sources/promote_development_to_production.yaml"
+            && reason.starts_with("the manifest records no URL for it")),
         "{skipped:?}"
     );
+    assert!(
+        skipped.iter().any(|(file, reason)| *file == "openapi/sources/get_deployment.yaml"
+            && reason.starts_with(
+                "extracted from the spec file xtask/tests/fixtures/full-spec/openapi-2026-06-03.json \
+                 (Baseten's full management API specification, https://api.baseten.co/v1/spec, as \
+                 published on 2026-06-03), which `update` cannot fetch again; kept as committed"
+            )),
+        "{skipped:?}"
+    );
+    assert!(updated.specs.is_empty(), "no spec is recorded by URL");
 
     let report = &updated.report;
     let subject = "POST /v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion";
@@ -254,7 +281,7 @@ fn a_page_that_cannot_be_fetched_changes_no_file_and_is_named() {
 
     let text = message(update(&project.layout, Some(&base)).unwrap_err());
     assert!(
-        text.starts_with("1 page(s) could not be used; no file was changed"),
+        text.starts_with("1 source(s) could not be used; no file was changed"),
         "{text}"
     );
     assert!(
@@ -291,7 +318,7 @@ fn pages_that_no_longer_parse_change_no_file_and_each_is_named_with_why() {
     let before = files(project.dir.path());
 
     let text = message(update(&project.layout, Some(&base)).unwrap_err());
-    assert!(text.starts_with("2 page(s) could not be used"), "{text}");
+    assert!(text.starts_with("2 source(s) could not be used"), "{text}");
     assert!(
         text.contains(&format!(
             "for openapi/sources/promote_chain_to_environment.yaml: https://docs.baseten.co{CHAIN} (OpenAPI block):11:"
@@ -361,7 +388,7 @@ fn pages_that_do_not_merge_change_no_file() {
     let text = message(update(&project.layout, Some(&base)).unwrap_err());
     assert!(
         text.starts_with(
-            "the fetched pages do not make a valid spec; no file was changed: component \
+            "the fetched sources do not make a valid spec; no file was changed: component \
              `schemas/DeploymentV1` differs between"
         ),
         "{text}"
@@ -384,5 +411,291 @@ fn the_base_url_replaces_the_origin_and_keeps_the_path() {
             "https://mirror.example/docs/"
         ),
         "https://mirror.example/docs/reference/x.md?a=1"
+    );
+}
+
+/// Where Baseten serves its full specification; the path the local server answers on.
+const SPEC_URL: &str = "https://api.baseten.co/v1/spec";
+const SPEC: &str = "/v1/spec";
+
+/// The project's nine spec-sourced entries as if imported from Baseten's URL rather than from
+/// the fixture file (`import --from-spec https://api.baseten.co/v1/spec …`): what `update`
+/// can fetch again. Returns how many entries changed.
+fn record_spec_url(project: &TempProject) -> usize {
+    let mut manifest = Manifest::load(&project.layout.manifest()).unwrap();
+    let mut count = 0;
+    for entry in &mut manifest.sources {
+        if entry.spec.is_some() {
+            entry.spec = Some(SPEC_URL.into());
+            entry.spec_origin = None;
+            count += 1;
+        }
+    }
+    std::fs::write(project.layout.manifest(), manifest.render().unwrap()).unwrap();
+    count
+}
+
+/// The 2026-06-03 spec, the one the committed sources were extracted from, with `edit`
+/// applied, as pretty JSON.
+fn june_spec(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let text = std::fs::read_to_string(common::full_spec("openapi-2026-06-03.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    edit(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+/// The pages as committed, and `spec` at /v1/spec.
+fn routes_with_spec(
+    project: &TempProject,
+    spec: (&'static str, String),
+) -> HashMap<&'static str, (&'static str, String)> {
+    let force = page(
+        "Force roll forward",
+        FORCE_OP,
+        &source(project, "force_roll_forward_promotion.yaml"),
+    );
+    let mut routes = pages(project, force);
+    routes.insert(SPEC, spec);
+    routes
+}
+
+const CANCEL_OP: &str = "post /v1/models/{model_id}/environments/{env_name}/cancel_promotion";
+
+#[test]
+fn spec_sourced_operations_are_extracted_again_from_one_fetch_of_the_spec() {
+    let project = TempProject::copy_of_project();
+    assert_eq!(record_spec_url(&project), 9);
+    // Baseten adds an optional field to the cancel response; nothing else changes.
+    let spec = june_spec(|doc| {
+        doc["components"]["schemas"]["CancelPromotionResponseV1"]["properties"]["reason"] =
+            serde_json::json!({"type": "string", "description": "Why it was canceled"});
+    });
+    let (base, requests) = serve_logged(routes_with_spec(&project, ("200 OK", spec.clone())));
+
+    let updated = update(&project.layout, Some(&base)).unwrap();
+
+    assert_eq!(
+        requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == SPEC)
+            .count(),
+        1,
+        "one fetch of the spec for the nine sources"
+    );
+    assert_eq!(
+        updated.specs,
+        [xtask::update::FetchedSpec {
+            url: SPEC_URL.into(),
+            from: format!("{base}{SPEC}"),
+            sources: 9
+        }]
+    );
+    let extracted: Vec<(&str, bool)> = updated
+        .pages
+        .iter()
+        .filter_map(|p| match p {
+            Page::Extracted {
+                file,
+                spec,
+                from,
+                changed,
+                ..
+            } => {
+                assert_eq!(
+                    (spec.as_str(), from.as_str()),
+                    (SPEC_URL, &*format!("{base}{SPEC}"))
+                );
+                Some((file.as_str(), *changed))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(extracted.len(), 9);
+    let changed: Vec<&str> = extracted
+        .iter()
+        .filter(|(_, c)| *c)
+        .map(|(f, _)| *f)
+        .collect();
+    assert_eq!(changed, ["openapi/sources/cancel_promotion.yaml"]);
+
+    let added = updated.report.find("CancelPromotionResponseV1", "reason")[0];
+    assert_eq!(
+        (added.kind, added.rust, added.wire),
+        (Kind::PropertyAdded, Effect::Compatible, Effect::Compatible)
+    );
+    assert_eq!(
+        updated.written,
+        [
+            "openapi/sources/cancel_promotion.yaml",
+            "openapi/sources/manifest.yaml",
+            "openapi/baseten.yaml",
+            "openapi/baseten-3.0.json",
+            "baseten-mock/spec/baseten.yaml"
+        ]
+    );
+    let manifest = Manifest::load(&project.layout.manifest()).unwrap();
+    let spec_sha = xtask::manifest::sha256_hex(spec.as_bytes());
+    for entry in manifest.sources.iter().filter(|e| e.spec.is_some()) {
+        assert_eq!(
+            entry.spec.as_deref(),
+            Some(SPEC_URL),
+            "the real URL is kept"
+        );
+        assert_eq!(
+            entry.spec_sha256.as_deref(),
+            Some(spec_sha.as_str()),
+            "{}: the spec it was checked against",
+            entry.file
+        );
+        assert_eq!(
+            entry.sha256,
+            xtask::manifest::sha256_hex(source(&project, &entry.file).as_bytes()),
+            "{}",
+            entry.file
+        );
+    }
+    let cancel = manifest
+        .sources
+        .iter()
+        .find(|e| e.operation == CANCEL_OP)
+        .unwrap();
+    assert!(source(&project, &cancel.file).contains("Why it was canceled"));
+    assert!(xtask::commands::check(&project.layout).unwrap().is_empty());
+
+    // The same spec again: nothing to write.
+    let again = update(&project.layout, Some(&base)).unwrap();
+    assert!(again.written.is_empty(), "{:?}", again.written);
+}
+
+#[test]
+fn a_spec_that_lost_an_operation_changes_no_file_and_names_the_source() {
+    let project = TempProject::copy_of_project();
+    record_spec_url(&project);
+    let spec = june_spec(|doc| {
+        doc["paths"]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("/v1/models/{model_id}/environments/{env_name}/pause_promotion");
+    });
+    let base = serve(routes_with_spec(&project, ("200 OK", spec)));
+    let before = files(project.dir.path());
+
+    let text = message(update(&project.layout, Some(&base)).unwrap_err());
+    assert!(
+        text.starts_with("1 source(s) could not be used; no file was changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "spec https://api.baseten.co/v1/spec for openapi/sources/pause_promotion.yaml \
+             (`POST /v1/models/{model_id}/environments/{env_name}/pause_promotion`): \
+             https://api.baseten.co/v1/spec: the spec has no operation \
+             `POST /v1/models/{model_id}/environments/{env_name}/pause_promotion`; the nearest"
+        ),
+        "{text}"
+    );
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn a_spec_that_cannot_be_fetched_is_reported_once_for_all_its_sources() {
+    let project = TempProject::copy_of_project();
+    record_spec_url(&project);
+    let (base, requests) = serve_logged(routes_with_spec(
+        &project,
+        ("503 Service Unavailable", "down".into()),
+    ));
+    let before = files(project.dir.path());
+
+    let text = message(update(&project.layout, Some(&base)).unwrap_err());
+    assert!(
+        text.starts_with("1 source(s) could not be used; no file was changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "spec {SPEC_URL} (fetched from {base}{SPEC}) for openapi/sources/cancel_promotion.yaml, \
+             openapi/sources/force_cancel_promotion.yaml, openapi/sources/get_chain_deployment.yaml, \
+             openapi/sources/get_chain_environment.yaml, openapi/sources/get_deployment.yaml, \
+             openapi/sources/get_environment.yaml, openapi/sources/list_environments.yaml, \
+             openapi/sources/pause_promotion.yaml, openapi/sources/resume_promotion.yaml: cannot \
+             fetch {base}{SPEC}: HTTP 503"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == SPEC)
+            .count(),
+        1
+    );
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn a_newer_spec_that_no_longer_merges_with_the_pages_changes_no_file() {
+    // August's spec, served as the current one: its operations extract fine, but its
+    // `BearerAuth` and required `request_backpressure_settings` disagree with the pages.
+    let project = TempProject::copy_of_project();
+    record_spec_url(&project);
+    let august = std::fs::read_to_string(common::full_spec("openapi-2026-08-22.json")).unwrap();
+    let base = serve(routes_with_spec(&project, ("200 OK", august)));
+    let before = files(project.dir.path());
+
+    let text = message(update(&project.layout, Some(&base)).unwrap_err());
+    assert!(
+        text.starts_with(
+            "the fetched sources do not make a valid spec; no file was changed: the sources \
+             disagree in "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "`security` differs between openapi/sources/cancel_promotion.yaml:9 and \
+             openapi/sources/force_roll_forward_promotion.yaml:9 (first difference at \
+             /security/0: `{\"BearerAuth\":[]}` vs `{\"ApiKeyAuth\":[]}`)"
+        ),
+        "{text}"
+    );
+    assert_eq!(files(project.dir.path()), before);
+}
+
+#[test]
+fn a_spec_recorded_as_a_file_is_kept_as_committed() {
+    // The committed manifest names the fixture file: `update` says it cannot fetch it, and
+    // fetches nothing for those sources.
+    let project = TempProject::copy_of_project();
+    let force = page(
+        "Force roll forward",
+        FORCE_OP,
+        &source(&project, "force_roll_forward_promotion.yaml"),
+    );
+    let (base, requests) = serve_logged(pages(&project, force));
+    let updated = update(&project.layout, Some(&base)).unwrap();
+    assert!(updated.written.is_empty());
+    assert!(!requests.lock().unwrap().iter().any(|p| p == SPEC));
+    let reason = updated
+        .pages
+        .iter()
+        .find_map(|p| match p {
+            Page::Skipped { file, reason } if file == "openapi/sources/cancel_promotion.yaml" => {
+                Some(reason.clone())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        reason,
+        "extracted from the spec file xtask/tests/fixtures/full-spec/openapi-2026-06-03.json \
+         (Baseten's full management API specification, https://api.baseten.co/v1/spec, as \
+         published on 2026-06-03), which `update` cannot fetch again; kept as committed. To \
+         refresh it, extract it from a newer spec: `cargo xtask import --from-spec <file | URL> \
+         'POST /v1/models/{model_id}/environments/{env_name}/cancel_promotion'`"
     );
 }

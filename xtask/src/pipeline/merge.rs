@@ -5,8 +5,13 @@
 //! - paths are united; the same method and path in two sources is an error naming both files;
 //! - a component found in several sources: identical → kept once; one a superset of the other
 //!   that only adds optional properties → the superset (reported); else an error naming the
-//!   component, both files and the JSON pointer of the first difference;
+//!   component, both files with their lines, the JSON pointer of the first difference and the
+//!   two values there;
 //! - `openapi`, `info`, `servers`, `security` and the security schemes must agree.
+//!
+//! Every disagreement is reported, not only the first: sources imported from a newer version
+//! of Baseten's spec usually differ in several places at once (the security scheme and a
+//! component, say), and a maintainer deciding what to re-import needs to see all of them.
 //!
 //! Output order is deterministic: paths and component names sorted, keys inside an object in
 //! the order Baseten wrote them.
@@ -103,9 +108,12 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     }
 
     let mut notes = Vec::new();
+    let mut conflicts = Vec::new();
     let mut top = Map::new();
     for key in MUST_AGREE {
         let mut agreed: Option<(&Source, &Value)> = None;
+        // Each other value once, with the sources that share it (as for components, below).
+        let mut rejected: Vec<Rejected> = Vec::new();
         for source in sources {
             let Some(value) = source.doc.get(*key) else {
                 continue;
@@ -113,25 +121,41 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
             match agreed {
                 None => agreed = Some((source, value)),
                 Some((seen, seen_value)) if seen_value != value => {
+                    if let Some(same) = rejected.iter_mut().find(|r| &r.copy == value) {
+                        same.also.push(source.name.clone());
+                        continue;
+                    }
                     let at = first_difference(seen_value, value, &format!("/{key}"));
-                    bail!(
-                        "`{key}` differs between {} and {} (first difference at {at}); all \
+                    rejected.push(Rejected {
+                        name: key.to_string(),
+                        copy: value.clone(),
+                        source: source.name.clone(),
+                        conflict: conflicts.len(),
+                        also: Vec::new(),
+                    });
+                    conflicts.push(format!(
+                        "`{key}` differs between {} and {} (first difference at {}); all \
                          sources must agree on it",
                         seen.at(&at),
-                        source.at(&at)
-                    );
+                        source.at(&at),
+                        shown(seen_value, value, &format!("/{key}"), &at)
+                    ));
                 }
                 Some(_) => {}
             }
         }
+        report_shared(rejected, &mut conflicts);
         if let Some((_, value)) = agreed {
             top.insert(key.to_string(), value.clone());
         }
     }
 
-    top.insert("paths".into(), Value::Object(merge_paths(sources)?));
+    top.insert(
+        "paths".into(),
+        Value::Object(merge_paths(sources, &mut conflicts)?),
+    );
 
-    let components = merge_components(sources, &mut notes)?;
+    let components = merge_components(sources, &mut notes, &mut conflicts)?;
     if !components.is_empty() {
         top.insert("components".into(), Value::Object(components));
     }
@@ -152,14 +176,24 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
                 Some(seen) if &seen.value == value => {}
                 Some(seen) => {
                     let at = first_difference(&seen.value, value, &format!("/{key}"));
-                    bail!(
-                        "`{key}` differs between {} and {} (first difference at {at})",
+                    conflicts.push(format!(
+                        "`{key}` differs between {} and {} (first difference at {})",
                         sources[seen.source].at(&at),
-                        source.at(&at)
-                    );
+                        source.at(&at),
+                        shown(&seen.value, value, &format!("/{key}"), &at)
+                    ));
                 }
             }
         }
+    }
+    match conflicts.as_slice() {
+        [] => {}
+        [one] => bail!("{one}"),
+        many => bail!(
+            "the sources disagree in {} places that cannot be merged:\n  - {}",
+            many.len(),
+            many.join("\n  - ")
+        ),
     }
     top.extend(others.into_iter().map(|e| (e.key, e.value)));
     Ok(Merged {
@@ -169,7 +203,8 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
 }
 
 /// Collects `path → its keys (methods, parameters, …) with the source each came from`.
-fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
+/// Conflicts go to `conflicts`; an error is a source that is not shaped like OpenAPI at all.
+fn merge_paths(sources: &[Source], conflicts: &mut Vec<String>) -> Result<Map<String, Value>> {
     let mut paths: Vec<(String, Vec<Owned>)> = Vec::new();
     for (source_index, source) in sources.iter().enumerate() {
         let Some(items) = source.doc.get("paths").and_then(Value::as_object) else {
@@ -202,21 +237,21 @@ fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
                     continue;
                 };
                 if crate::pipeline::HTTP_METHODS.contains(&key.as_str()) {
-                    bail!(
+                    conflicts.push(format!(
                         "`{} {path}` is defined by both {} and {}; each operation must come from \
                          one source",
                         key.to_uppercase(),
                         sources[seen.source].at(&pointer),
                         source.at(&pointer)
-                    );
-                }
-                if &seen.value != value {
+                    ));
+                } else if &seen.value != value {
                     let at = first_difference(&seen.value, value, &pointer);
-                    bail!(
-                        "path item `{path}` differs between {} and {} (first difference at {at})",
+                    conflicts.push(format!(
+                        "path item `{path}` differs between {} and {} (first difference at {})",
                         sources[seen.source].at(&at),
-                        source.at(&at)
-                    );
+                        source.at(&at),
+                        shown(&seen.value, value, &pointer, &at)
+                    ));
                 }
             }
         }
@@ -231,7 +266,11 @@ fn merge_paths(sources: &[Source]) -> Result<Map<String, Value>> {
         .collect())
 }
 
-fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<String, Value>> {
+fn merge_components(
+    sources: &[Source],
+    notes: &mut Vec<String>,
+    conflicts: &mut Vec<String>,
+) -> Result<Map<String, Value>> {
     let mut sections: Vec<String> = COMPONENT_SECTIONS.iter().map(|s| s.to_string()).collect();
     for source in sources {
         let components = source.doc.get("components").and_then(Value::as_object);
@@ -244,6 +283,10 @@ fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<S
     let mut out = Map::new();
     for section in &sections {
         let mut merged: Vec<Owned> = Vec::new();
+        // Per component, the copies already reported as conflicting, each with the index of its
+        // message and the other sources whose copy merges with it: one conflict is reported
+        // once, naming every source that has it, rather than once per source.
+        let mut rejected: Vec<Rejected> = Vec::new();
         for (source_index, source) in sources.iter().enumerate() {
             let Some(entries) = source.doc.pointer(&format!("/components/{section}")) else {
                 continue;
@@ -288,17 +331,42 @@ fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<S
                         &source.name,
                         &added,
                     ));
+                } else if let Some(same) = rejected.iter_mut().find(|r| {
+                    &r.name == name
+                        && (&r.copy == value
+                            || superset_additions(&r.copy, value, &pointer).is_some()
+                            || superset_additions(value, &r.copy, &pointer).is_some())
+                }) {
+                    same.also.push(source.name.clone());
                 } else {
-                    let at = first_difference(&seen.value, value, &pointer);
-                    bail!(
+                    // Where widening fails, read with the larger copy as the would-be superset:
+                    // the first difference alone may be a harmless added property.
+                    let size = |v: &Value| v.to_string().len();
+                    let (narrow, wide) = if size(value) >= size(&seen.value) {
+                        (&seen.value, value)
+                    } else {
+                        (value, &seen.value)
+                    };
+                    let (at, note) = blocker(narrow, wide, &pointer)
+                        .unwrap_or_else(|| (first_difference(&seen.value, value, &pointer), ""));
+                    rejected.push(Rejected {
+                        name: name.clone(),
+                        copy: value.clone(),
+                        source: source.name.clone(),
+                        conflict: conflicts.len(),
+                        also: Vec::new(),
+                    });
+                    conflicts.push(format!(
                         "component `{section}/{name}` differs between {} and {} (first difference \
-                         at {at}); only a superset that adds optional properties can be merged",
+                         at {}{note}); only a superset that adds optional properties can be merged",
                         sources[seen.source].at(&at),
-                        source.at(&at)
-                    );
+                        source.at(&at),
+                        shown(&seen.value, value, &pointer, &at)
+                    ));
                 }
             }
         }
+        report_shared(rejected, conflicts);
         if merged.is_empty() {
             continue;
         }
@@ -307,6 +375,29 @@ fn merge_components(sources: &[Source], notes: &mut Vec<String>) -> Result<Map<S
         out.insert(section.clone(), Value::Object(entries));
     }
     Ok(out)
+}
+
+/// A copy of a component (or a top-level value) that conflicts with the one kept.
+struct Rejected {
+    name: String,
+    copy: Value,
+    /// The source it came from.
+    source: String,
+    /// Its message in the list of conflicts.
+    conflict: usize,
+    /// Later sources whose copy is this one, or merges with it: the same conflict.
+    also: Vec<String>,
+}
+
+/// Adds to each conflict the other sources that have the same disagreement.
+fn report_shared(rejected: Vec<Rejected>, conflicts: &mut [String]) {
+    for r in rejected.into_iter().filter(|r| !r.also.is_empty()) {
+        conflicts[r.conflict].push_str(&format!(
+            "; so do {} (like {})",
+            r.also.join(", "),
+            r.source
+        ));
+    }
 }
 
 fn widen_note(pointer: &str, wider: &str, narrower: &str, added: &[String]) -> String {
@@ -379,6 +470,98 @@ fn is_superset(narrow: &Value, wide: &Value, pointer: &str, added: &mut Vec<Stri
                     .all(|(i, (nv, wv))| is_superset(nv, wv, &format!("{pointer}/{i}"), added))
         }
         _ => narrow == wide,
+    }
+}
+
+/// Where `wide` stops being a superset of `narrow` that only adds optional properties (the
+/// rules of [`superset_additions`]), with a note when the value alone does not say why; `None`
+/// when it is such a superset.
+fn blocker(narrow: &Value, wide: &Value, pointer: &str) -> Option<(String, &'static str)> {
+    match (narrow, wide) {
+        (Value::Object(n), Value::Object(w)) => {
+            if let Some(key) = w.keys().find(|k| !n.contains_key(*k)) {
+                return Some((child_pointer(pointer, key), ""));
+            }
+            for (key, nv) in n {
+                let child = child_pointer(pointer, key);
+                let Some(wv) = w.get(key) else {
+                    return Some((child, ""));
+                };
+                if key != "properties" {
+                    if let Some(found) = blocker(nv, wv, &child) {
+                        return Some(found);
+                    }
+                    continue;
+                }
+                let (Some(np), Some(wp)) = (nv.as_object(), wv.as_object()) else {
+                    if nv != wv {
+                        return Some((first_difference(nv, wv, &child), ""));
+                    }
+                    continue;
+                };
+                let required = w.get("required").and_then(Value::as_array);
+                for (prop, schema) in wp {
+                    let prop_pointer = child_pointer(&child, prop);
+                    match np.get(prop) {
+                        Some(narrow_schema) => {
+                            if let Some(found) = blocker(narrow_schema, schema, &prop_pointer) {
+                                return Some(found);
+                            }
+                        }
+                        None if required.is_some_and(|r| r.iter().any(|x| x == prop)) => {
+                            return Some((prop_pointer, ", a property added as required"));
+                        }
+                        None => {}
+                    }
+                }
+                if let Some(prop) = np.keys().find(|k| !wp.contains_key(*k)) {
+                    return Some((child_pointer(&child, prop), ""));
+                }
+            }
+            None
+        }
+        (Value::Array(n), Value::Array(w)) if n.len() == w.len() => n
+            .iter()
+            .zip(w)
+            .enumerate()
+            .find_map(|(i, (nv, wv))| blocker(nv, wv, &format!("{pointer}/{i}"))),
+        _ => (narrow != wide).then(|| (first_difference(narrow, wide, pointer), "")),
+    }
+}
+
+/// `<pointer>: <a's value> vs <b's value>` for a difference that [`first_difference`] found at
+/// `at` between `a` and `b` (both found at `base`): the pointer alone says where to look, not
+/// what changed. When one side has no value there (a key renamed, an item added) and the two
+/// parents are short, the parents are shown instead: `{"ApiKeyAuth":[]}` vs `{"BearerAuth":[]}`
+/// says more than `[]` vs absent.
+fn shown(a: &Value, b: &Value, base: &str, at: &str) -> String {
+    let relative = at.strip_prefix(base).unwrap_or("");
+    let (in_a, in_b) = (a.pointer(relative), b.pointer(relative));
+    if (in_a.is_none() || in_b.is_none())
+        && let Some(cut) = relative.rfind('/')
+        && let (Some(pa), Some(pb)) = (a.pointer(&relative[..cut]), b.pointer(&relative[..cut]))
+    {
+        let (pa, pb) = (pa.to_string(), pb.to_string());
+        if pa.chars().count() <= SHOWN_MAX && pb.chars().count() <= SHOWN_MAX {
+            return format!("{base}{}: `{pa}` vs `{pb}`", &relative[..cut]);
+        }
+    }
+    let side = |v: Option<&Value>| match v {
+        Some(value) => format!("`{}`", compact(value)),
+        None => "absent".to_string(),
+    };
+    format!("{at}: {} vs {}", side(in_a), side(in_b))
+}
+
+/// How much of a value a message shows.
+const SHOWN_MAX: usize = 80;
+
+/// A value as one line of JSON, cut short: enough to recognise it in a message.
+fn compact(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(SHOWN_MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The spec pipeline, one module per stage, in the order data flows through them:
 //!
-//! 1. [`import`]: a Baseten docs page → `openapi/sources/<operation>.yaml` (+ manifest entry)
+//! 1. [`import`]: a Baseten docs page → `openapi/sources/<operation>.yaml` (+ manifest entry);
+//!    or, with [`from_spec`], one operation cut out of Baseten's full specification
 //! 2. [`merge`]: all sources → one OpenAPI 3.1 document
 //! 3. [`overlay`]: + `openapi/overlay.yaml` (operation ids and other additions)
 //! 4. [`validate`]: refs, path parameters, ids, security; then written as `openapi/baseten.yaml`
@@ -12,6 +13,7 @@
 //! (Baseten's full specification) instead of the per-page sources.
 
 pub mod derive;
+pub mod from_spec;
 pub mod import;
 pub mod merge;
 pub mod overlay;
