@@ -55,6 +55,7 @@ mod path;
 mod response;
 mod retry;
 mod runtime;
+pub mod wait;
 
 pub use api_key::ApiKey;
 pub use auth::{AuthScheme, UnknownAuthScheme};

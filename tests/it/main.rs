@@ -19,5 +19,6 @@ mod decode_props;
 mod faults;
 mod generated_code;
 mod hostile_input;
+mod lifecycle;
 mod support;
 mod wire;

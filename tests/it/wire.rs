@@ -31,7 +31,7 @@ const ALLOWED_HEADERS: &[&str] = &[
 ];
 
 /// A server that answers every request with `200` and `response`.
-async fn server_answering(response: Value) -> MockServer {
+pub(crate) async fn server_answering(response: Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_json(response))
@@ -40,7 +40,7 @@ async fn server_answering(response: Value) -> MockServer {
     server
 }
 
-fn client_for(server: &MockServer) -> Client {
+pub(crate) fn client_for(server: &MockServer) -> Client {
     Client::builder()
         .api_key(KEY)
         .base_url(server.uri())
@@ -60,7 +60,7 @@ async fn roll_forward(
         .await
 }
 
-async fn only_request(server: &MockServer) -> wiremock::Request {
+pub(crate) async fn only_request(server: &MockServer) -> wiremock::Request {
     let mut requests = server
         .received_requests()
         .await
@@ -69,7 +69,7 @@ async fn only_request(server: &MockServer) -> wiremock::Request {
     requests.pop().unwrap()
 }
 
-fn header<'r>(request: &'r wiremock::Request, name: &str) -> Option<&'r str> {
+pub(crate) fn header<'r>(request: &'r wiremock::Request, name: &str) -> Option<&'r str> {
     request
         .headers
         .get(name)
@@ -77,7 +77,7 @@ fn header<'r>(request: &'r wiremock::Request, name: &str) -> Option<&'r str> {
 }
 
 /// Checks the headers every operation must send, and that there are no others.
-fn assert_headers(request: &wiremock::Request, has_body: bool) {
+pub(crate) fn assert_headers(request: &wiremock::Request, has_body: bool) {
     let expected_auth = format!("Api-Key {KEY}");
     assert_eq!(
         header(request, "authorization"),
@@ -118,14 +118,14 @@ fn body_json(request: &wiremock::Request) -> Value {
 /// The snapshot form of a request. Values that vary between runs (the port)
 /// or must not be stored (the key) are redacted after being asserted.
 #[derive(Serialize)]
-struct WireRequest {
+pub(crate) struct WireRequest {
     method: String,
     path: String,
     headers: BTreeMap<String, String>,
     body: Option<Value>,
 }
 
-fn wire(request: &wiremock::Request) -> WireRequest {
+pub(crate) fn wire(request: &wiremock::Request) -> WireRequest {
     let headers = request
         .headers
         .iter()
@@ -148,7 +148,7 @@ fn wire(request: &wiremock::Request) -> WireRequest {
 }
 
 /// A `DeploymentV1` as the documents describe it, every field filled in.
-fn deployment_json() -> Value {
+pub(crate) fn deployment_json() -> Value {
     json!({
         "id": "dep-2",
         "created_at": "2026-08-22T10:15:30.123456Z",
