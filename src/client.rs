@@ -164,14 +164,20 @@ impl Client {
                 None
             };
             let result = match self.client.execute(request).await {
-                Ok(mut response) if response.status().is_success() => {
-                    // The first extension allocates the map: only say what is not the default.
-                    if self.inner.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
-                        response
-                            .extensions_mut()
-                            .insert(BodyLimit(self.inner.max_response_bytes));
-                    }
-                    Ok(response)
+                // A GET that may be retried reads its body here, so a body cut off by a reset
+                // or a timeout is retried like a failure before the headers.
+                Ok(response)
+                    if response.status().is_success()
+                        && copy.is_some()
+                        && policy.retries_body_failures(&method) =>
+                {
+                    let limit = self.inner.max_response_bytes.saturating_add(1);
+                    response::buffer_body(response, limit)
+                        .await
+                        .map(|response| self.with_body_limit(response))
+                }
+                Ok(response) if response.status().is_success() => {
+                    Ok(self.with_body_limit(response))
                 }
                 Ok(response) => response::read_error_body(response).await,
                 Err(error) => Err(error),
@@ -214,6 +220,19 @@ impl Client {
                 }
             }
         }
+    }
+}
+
+impl Client {
+    /// Tells the decoder this client's body limit (the first extension allocates the map: only
+    /// say what is not the default).
+    fn with_body_limit(&self, mut response: reqwest::Response) -> reqwest::Response {
+        if self.inner.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
+            response
+                .extensions_mut()
+                .insert(BodyLimit(self.inner.max_response_bytes));
+        }
+        response
     }
 }
 

@@ -65,6 +65,24 @@ pub(crate) async fn read_error_body(
     Ok(reqwest::Response::from(rebuilt))
 }
 
+/// Reads a successful response's body into memory (at most `limit` bytes) and returns the
+/// response rebuilt around it, so that a body cut off by a reset or a timeout is an error of
+/// the attempt, which the send loop can retry (for a `GET`), rather than of the decoding after
+/// it. Reading `limit` bytes of a body larger than the decoder's limit keeps that fact visible
+/// to it (pass the decoder's limit plus one).
+pub(crate) async fn buffer_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let (body, _) = read_bounded(&mut response, limit).await?;
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
+}
+
 /// The [`ApiError`] the request hook attached, or one made from status and headers.
 pub(crate) fn api_error_of(response: &reqwest::Response) -> ApiError {
     match response.extensions().get::<ApiError>() {

@@ -237,7 +237,7 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let safe = is_safe(method);
         let wait = match outcome {
             AttemptOutcome::Status {
                 status: 429,
@@ -262,6 +262,12 @@ impl RetryPolicy {
         (waited + wait <= self.max_total_wait).then_some(wait)
     }
 
+    /// Whether a failure while reading a successful answer's body would be retried: only for
+    /// requests that are safe to repeat, when such retries are on.
+    pub(crate) fn retries_body_failures(&self, method: &Method) -> bool {
+        self.retry_safe_requests && is_safe(method)
+    }
+
     /// `wait` with jitter added, within what is left of the total budget after `waited`.
     pub(crate) fn jittered(&self, wait: Duration, waited: Duration) -> Duration {
         self.with_jitter(wait)
@@ -282,6 +288,11 @@ impl RetryPolicy {
     pub(crate) fn with_jitter(&self, wait: Duration) -> Duration {
         wait + wait.mul_f64(self.jitter * fastrand::f64())
     }
+}
+
+/// Methods that change nothing on the server (RFC 9110 "safe"), so sending one again is harmless.
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 #[cfg(test)]

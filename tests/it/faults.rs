@@ -431,3 +431,82 @@ async fn a_wrong_type_names_the_field_path() {
     assert_eq!(decode.path, "active_replica_count");
     assert!(err.to_string().starts_with("cannot decode the Baseten API's 200 OK response at `active_replica_count`: invalid type"), "{err}");
 }
+
+// --- GETs are safe to repeat ----------------------------------------------------------------
+
+async fn read_deployment(client: &Client) -> Result<DeploymentV1, Error> {
+    client
+        .get_deployment()
+        .model_id("m-1")
+        .deployment_id("dep-1")
+        .send()
+        .await
+        .map(|r| r.into_inner())
+}
+
+fn unavailable() -> Vec<u8> {
+    json_response("503 Service Unavailable", r#"{"code": "UNAVAILABLE"}"#)
+}
+
+#[tokio::test]
+async fn a_get_is_retried_after_a_503_and_succeeds() {
+    let server = RawServer::start(vec![
+        Act::Send(unavailable()),
+        Act::Send(json_response("200 OK", &deployment_body("ACTIVE"))),
+    ])
+    .await;
+    let deployment = read_deployment(&fast_retries(&server.url)).await.unwrap();
+    assert_eq!(deployment.id, "dep-1");
+    assert_eq!(server.connections(), 2);
+    let lines = server.request_lines();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("GET /v1/models/m-1/deployments/dep-1 ")),
+        "{lines:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_get_is_retried_after_a_reset_and_a_timeout() {
+    let reset =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{\"id\"";
+    let server = RawServer::start(vec![
+        Act::SendThenReset(reset.as_bytes().to_vec()),
+        Act::Silence,
+        Act::Send(json_response("200 OK", &deployment_body("BUILDING"))),
+    ])
+    .await;
+    let deployment = read_deployment(&fast_retries(&server.url)).await.unwrap();
+    assert_eq!(deployment.status, DeploymentStatusV1::Building);
+    assert_eq!(server.connections(), 3);
+}
+
+#[tokio::test]
+async fn a_post_answered_503_is_returned_after_one_attempt() {
+    let server = RawServer::start(vec![
+        Act::Send(unavailable()),
+        Act::Send(json_response("200 OK", &deployment_body("ACTIVE"))),
+    ])
+    .await;
+    let err = promote(&fast_retries(&server.url)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
+    assert_eq!(
+        server.connections(),
+        1,
+        "a promotion may have run: never repeat it"
+    );
+}
+
+#[tokio::test]
+async fn a_get_that_keeps_failing_stops_at_the_attempt_cap() {
+    let server = RawServer::start(vec![Act::Send(unavailable())]).await;
+    let policy = RetryPolicy::default()
+        .max_attempts(3)
+        .backoff(Duration::from_millis(5), Duration::from_millis(10));
+    let err = read_deployment(&client(&server.url, policy))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.connections(), 3);
+}
