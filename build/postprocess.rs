@@ -83,7 +83,7 @@ const HOOK_SEQUENCE: &str = "client . pre ( & mut request , & info ) . await ? ;
 
 /// What replaces [`HOOK_SEQUENCE`]: sign, send with retries, map transport errors.
 fn send_call() -> TokenStream {
-    quote!(let response = crate::runtime::send(client, request, &info).await?;)
+    quote!(let response = crate::runtime::send(&client.client, &client.inner, request, &info).await?;)
 }
 
 /// The tokens of `trees` separated by single spaces, groups spelled out, so that a sequence

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use progenitor_client::{ClientHooks, OperationInfo};
+use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument;
@@ -16,7 +16,7 @@ use crate::auth::AuthScheme;
 use crate::decode::{BodyLimit, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::error::is_tls_to_plain_http;
 use crate::retry::AttemptOutcome;
-use crate::{ApiKey, Client, ClientBuilder, ConfigError, Error, RetryPolicy, operations, response};
+use crate::{ApiKey, ConfigError, Error, RetryPolicy, operations, response};
 
 /// progenitor adds `api-version: <info.version>` to every request (a Dropshot
 /// convention). Baseten documents no such header, so the hook removes it:
@@ -114,21 +114,17 @@ impl fmt::Debug for ClientState {
     }
 }
 
-// Required by `HooksMode::Expected` in build.rs. The generated operations do not call the
-// hooks: build.rs replaces progenitor's `pre`/`exec`/`post` sequence with one call to
-// `runtime::send` (and refuses to build if a sequence is left), which signs the request and
-// runs `Client::execute` below.
-impl ClientHooks<ClientState> for Client {}
-
-impl Client {
-    /// Signs and sends `request`, retrying what the [`RetryPolicy`] allows, inside one tracing
-    /// span per operation. Error bodies are read here (bounded) so the error can carry them.
+impl ClientState {
+    /// Signs and sends `request` through `http`, retrying what the [`RetryPolicy`] allows,
+    /// inside one tracing span per operation. Error bodies are read here (bounded) so the error
+    /// can carry them.
     pub(crate) async fn execute(
         &self,
+        http: &reqwest::Client,
         mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> Result<reqwest::Response, Error> {
-        self.inner.apply(request.headers_mut());
+        self.apply(request.headers_mut());
         let (method, path) = operations::describe(info.operation_id);
         let span = tracing::info_span!(
             "baseten_api",
@@ -139,14 +135,15 @@ impl Client {
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.send_with_retries(request).instrument(span).await
+        self.send_with_retries(http, request).instrument(span).await
     }
 
     async fn send_with_retries(
         &self,
+        http: &reqwest::Client,
         request: reqwest::Request,
     ) -> Result<reqwest::Response, Error> {
-        let policy = &self.inner.retry;
+        let policy = &self.retry;
         let method = request.method().clone();
         let started = Instant::now();
         let mut waited = Duration::ZERO;
@@ -163,7 +160,7 @@ impl Client {
             } else {
                 None
             };
-            let result = match self.client.execute(request).await {
+            let result = match http.execute(request).await {
                 // A GET that may be retried reads its body here, so a body cut off by a reset
                 // or a timeout is retried like a failure before the headers.
                 Ok(response)
@@ -171,7 +168,7 @@ impl Client {
                         && copy.is_some()
                         && policy.retries_body_failures(&method) =>
                 {
-                    let limit = self.inner.max_response_bytes.saturating_add(1);
+                    let limit = self.max_response_bytes.saturating_add(1);
                     response::buffer_body(response, limit)
                         .await
                         .map(|response| self.with_body_limit(response))
@@ -223,14 +220,14 @@ impl Client {
     }
 }
 
-impl Client {
+impl ClientState {
     /// Tells the decoder this client's body limit (the first extension allocates the map: only
     /// say what is not the default).
     fn with_body_limit(&self, mut response: reqwest::Response) -> reqwest::Response {
-        if self.inner.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
+        if self.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
             response
                 .extensions_mut()
-                .insert(BodyLimit(self.inner.max_response_bytes));
+                .insert(BodyLimit(self.max_response_bytes));
         }
         response
     }
@@ -253,38 +250,5 @@ fn attempt_outcome(result: &reqwest::Result<reqwest::Response>) -> AttemptOutcom
             AttemptOutcome::ConnectionLost
         }
         Err(_) => AttemptOutcome::Other,
-    }
-}
-
-impl Client {
-    /// A [`ClientBuilder`] with default settings and no API key.
-    ///
-    /// ```
-    /// let client = baseten_api::Client::builder().api_key("my-key").build().unwrap();
-    /// # let _ = client;
-    /// ```
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from `BASETEN_API_KEY` (required) and
-    /// `BASETEN_API_URL` (optional, default
-    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::MissingApiKey`] (naming `BASETEN_API_KEY`) if the key is
-    /// unset or empty, or any other error of [`ClientBuilder::build`].
-    ///
-    /// ```no_run
-    /// # fn main() -> Result<(), baseten_api::ConfigError> {
-    /// // BASETEN_API_KEY=... [BASETEN_API_URL=...] your-program
-    /// let client = baseten_api::Client::from_env()?;
-    /// # let _ = client;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn from_env() -> Result<Self, ConfigError> {
-        ClientBuilder::from_env().build()
     }
 }

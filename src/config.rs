@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::auth::{AuthScheme, UnknownAuthScheme};
 use crate::client::ClientState;
 use crate::decode::DEFAULT_MAX_RESPONSE_BYTES;
+use crate::env::{API_KEY_VAR, API_URL_VAR, AUTH_SCHEME_VAR};
 use crate::{ApiKey, Client, ConfigError, RetryPolicy};
 
 /// Base URL of Baseten's management API.
@@ -436,6 +437,97 @@ fn sends_key_in_clear(url: &reqwest::Url) -> bool {
         None => false,
     };
     url.scheme() == "http" && !loopback
+}
+
+impl Client {
+    /// A [`ClientBuilder`] with default settings and no API key.
+    ///
+    /// ```
+    /// let client = baseten_api::Client::builder().api_key("my-key").build().unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `BASETEN_API_KEY` (required) and
+    /// `BASETEN_API_URL` (optional, default
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::MissingApiKey`] (naming `BASETEN_API_KEY`) if the key is
+    /// unset or empty, or any other error of [`ClientBuilder::build`].
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), baseten_api::ConfigError> {
+    /// // BASETEN_API_KEY=... [BASETEN_API_URL=...] your-program
+    /// let client = baseten_api::Client::from_env()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env().build()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder configured from the process environment: the key from
+    /// `BASETEN_API_KEY`, the base URL from `BASETEN_API_URL` if set (else
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)), and the auth scheme from
+    /// `BASETEN_AUTH_SCHEME` if set (else `Api-Key`).
+    ///
+    /// Nothing is validated yet; a missing key is reported by
+    /// [`build`](Self::build). Variables that are not valid Unicode count as
+    /// unset.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    ///
+    /// // Key and URL from the environment, the rest in code.
+    /// let client = baseten_api::ClientBuilder::from_env()
+    ///     .request_timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), baseten_api::ConfigError>(())
+    /// ```
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), but reads variables through
+    /// `lookup` instead of the process environment.
+    ///
+    /// This keeps tests (which run in parallel) from mutating global state,
+    /// and lets callers source the values from elsewhere.
+    ///
+    /// ```
+    /// let client = baseten_api::ClientBuilder::from_env_with(|name| match name {
+    ///     "BASETEN_API_KEY" => Some("my-key".to_owned()),
+    ///     _ => None,
+    /// })
+    /// .build()
+    /// .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn from_env_with(mut lookup: impl FnMut(&str) -> Option<String>) -> Self {
+        // An exported but empty variable is treated as unset, as shells make
+        // `BASETEN_API_URL=` an easy way to "unset" a value.
+        let mut read = |name| lookup(name).filter(|v: &String| !v.trim().is_empty());
+
+        let mut builder = Self::new();
+        if let Some(key) = read(API_KEY_VAR) {
+            builder = builder.api_key(key);
+        }
+        if let Some(url) = read(API_URL_VAR) {
+            builder = builder.base_url(url);
+        }
+        if let Some(scheme) = read(AUTH_SCHEME_VAR) {
+            builder = builder.auth_scheme_text(&scheme);
+        }
+        builder
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,4 @@
-//! Reading the client configuration from environment variables.
-
-use crate::ClientBuilder;
+//! The environment variables the client reads (`ClientBuilder::from_env`, in `config.rs`).
 
 /// Variable holding the API key; the same one Baseten's own tools read.
 ///
@@ -48,61 +46,3 @@ pub const API_URL_VAR: &str = "BASETEN_API_URL";
 /// );
 /// ```
 pub const AUTH_SCHEME_VAR: &str = "BASETEN_AUTH_SCHEME";
-
-impl ClientBuilder {
-    /// A builder configured from the process environment: the key from
-    /// `BASETEN_API_KEY`, the base URL from `BASETEN_API_URL` if set (else
-    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)), and the auth scheme from
-    /// `BASETEN_AUTH_SCHEME` if set (else `Api-Key`).
-    ///
-    /// Nothing is validated yet; a missing key is reported by
-    /// [`build`](Self::build). Variables that are not valid Unicode count as
-    /// unset.
-    ///
-    /// ```no_run
-    /// use std::time::Duration;
-    ///
-    /// // Key and URL from the environment, the rest in code.
-    /// let client = baseten_api::ClientBuilder::from_env()
-    ///     .request_timeout(Duration::from_secs(30))
-    ///     .build()?;
-    /// # let _ = client;
-    /// # Ok::<(), baseten_api::ConfigError>(())
-    /// ```
-    pub fn from_env() -> Self {
-        Self::from_env_with(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`from_env`](Self::from_env), but reads variables through
-    /// `lookup` instead of the process environment.
-    ///
-    /// This keeps tests (which run in parallel) from mutating global state,
-    /// and lets callers source the values from elsewhere.
-    ///
-    /// ```
-    /// let client = baseten_api::ClientBuilder::from_env_with(|name| match name {
-    ///     "BASETEN_API_KEY" => Some("my-key".to_owned()),
-    ///     _ => None,
-    /// })
-    /// .build()
-    /// .unwrap();
-    /// # let _ = client;
-    /// ```
-    pub fn from_env_with(mut lookup: impl FnMut(&str) -> Option<String>) -> Self {
-        // An exported but empty variable is treated as unset, as shells make
-        // `BASETEN_API_URL=` an easy way to "unset" a value.
-        let mut read = |name| lookup(name).filter(|v: &String| !v.trim().is_empty());
-
-        let mut builder = Self::new();
-        if let Some(key) = read(API_KEY_VAR) {
-            builder = builder.api_key(key);
-        }
-        if let Some(url) = read(API_URL_VAR) {
-            builder = builder.base_url(url);
-        }
-        if let Some(scheme) = read(AUTH_SCHEME_VAR) {
-            builder = builder.auth_scheme_text(&scheme);
-        }
-        builder
-    }
-}

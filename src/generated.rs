@@ -15,3 +15,8 @@
 )]
 
 include!(concat!(env!("OUT_DIR"), "/baseten_api_generated.rs"));
+
+// Required by `HooksMode::Expected` in build.rs. The generated operations do not call the hooks:
+// build.rs replaces progenitor's `pre`/`exec`/`post` sequence with one call to
+// `crate::runtime::send` (and refuses to build if a sequence is left), which signs the request.
+impl progenitor_client::ClientHooks<crate::ClientState> for Client {}

@@ -8,19 +8,20 @@
 use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 
-use crate::Client;
+use crate::client::ClientState;
 use crate::error::{DecodeError, Error, excerpt};
 use crate::response::{api_error_of, parse_api_error};
 
 /// progenitor's `client.pre(..)`, `client.exec(..)`, `client.post(..)` and `result?` become
-/// `send(client, request, &info).await?`: sign, send with retries, and map transport errors
+/// `send(&client.client, &client.inner, request, &info).await?`: sign, send with retries, and map transport errors
 /// (with the number of attempts) to [`Error`].
 pub(crate) async fn send(
-    client: &Client,
+    http: &reqwest::Client,
+    state: &ClientState,
     request: reqwest::Request,
     info: &OperationInfo,
 ) -> Result<reqwest::Response, Error> {
-    client.execute(request, info).await
+    state.execute(http, request, info).await
 }
 
 /// `encode_path(&x.to_string())` becomes `encode_segment("x", &x.to_string())?`.

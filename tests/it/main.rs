@@ -20,5 +20,7 @@ mod faults;
 mod generated_code;
 mod hostile_input;
 mod lifecycle;
+mod module_imports;
 mod support;
+mod waiters;
 mod wire;
