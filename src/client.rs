@@ -26,7 +26,7 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 /// Per-client state the request hook needs: the prepared header values.
 ///
 /// It is the generated client's "inner type"; you get one only through
-/// [`ClientBuilder::build`]. Its `Debug` output never shows the key.
+/// [`ClientBuilder::build`](crate::ClientBuilder::build). Its `Debug` output never shows the key.
 ///
 /// ```
 /// use baseten_api::ClientInfo;

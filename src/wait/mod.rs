@@ -1,7 +1,8 @@
 //! Waiting until a promotion or a deployment has really finished, and knowing how it ended.
 //!
-//! [`Client::wait_for_promotion`], [`Client::wait_for_deployment`] and
-//! [`Client::wait_for_chain_deployment`] each return a builder; `.await` it. All three run one
+//! [`Client::wait_for_promotion`](crate::Client::wait_for_promotion),
+//! [`Client::wait_for_deployment`](crate::Client::wait_for_deployment) and
+//! [`Client::wait_for_chain_deployment`](crate::Client::wait_for_chain_deployment) each return a builder; `.await` it. All three run one
 //! poll loop (`engine.rs`) and differ only in what they read and how they classify it
 //! (`promotion.rs`, `deployment.rs`):
 //!
