@@ -52,6 +52,21 @@ fn a_nullable_ref_is_wrapped_in_all_of_so_progenitor_sees_the_nullable() {
 }
 
 #[test]
+fn a_nullable_ref_loses_a_null_default_that_3_0_would_check_against_the_ref() {
+    // OpenAPI 3.0 validates a default against every `allOf` member; `Other` is not nullable.
+    let derived = derive(&spec_with(
+        "      type: object\n      properties:\n        other: {anyOf: [{$ref: '#/components/schemas/Other'}, {type: 'null'}], default: null}\n        kept: {anyOf: [{$ref: '#/components/schemas/Other'}, {type: 'null'}], default: {a: 1}}\n",
+        "    Other: {type: object}\n",
+    ));
+    let properties = &thing(&derived.doc)["properties"];
+    assert_eq!(
+        properties["other"],
+        json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Other"}]})
+    );
+    assert_eq!(properties["kept"]["default"], json!({"a": 1}));
+}
+
+#[test]
 fn several_non_null_members_stay_a_union_marked_nullable() {
     let derived = derive(&spec_with(
         "      anyOf: [{type: string}, {type: integer}, {type: 'null'}]\n",

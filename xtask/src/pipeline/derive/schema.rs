@@ -113,6 +113,12 @@ pub fn convert_schema(schema: &mut Map<String, Value>, pointer: &str, notes: &mu
             [only] if only.get("$ref").is_some() => {
                 // progenitor ignores `nullable` beside a `$ref`; inside `allOf` it is honoured.
                 schema.insert("allOf".into(), json!([{ "$ref": only["$ref"] }]));
+                // OpenAPI 3.0 checks a default against each `allOf` member, and the referenced
+                // schema is not nullable, so `default: null` would make the document invalid;
+                // for a nullable value, a null default says what absence already says.
+                if schema.get("default") == Some(&Value::Null) {
+                    schema.shift_remove("default");
+                }
             }
             [Value::Object(only)]
                 if only
