@@ -4,10 +4,10 @@
 //! It has its own module so that imports run one way: `server` → `accept` → `routes` →
 //! `operations`, each of them → `app`, and `app` imports none of them.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::faults::FaultState;
+use crate::faults::{FaultState, ScriptedErrors};
 use crate::rate_limit::RateLimiter;
 use crate::spec::Spec;
 use crate::state::World;
@@ -26,9 +26,12 @@ pub(crate) struct App {
     pub(crate) keys: Mutex<BTreeSet<String>>,
     pub(crate) rate: Mutex<RateLimiter>,
     pub(crate) faults: Mutex<FaultState>,
+    pub(crate) scripted: Mutex<ScriptedErrors>,
     /// Read through [`App::requests`], written through [`App::record`], which keeps it within
     /// [`REQUEST_LOG_CAPACITY`].
     log: Mutex<VecDeque<RecordedRequest>>,
+    /// Requests per operation since start: the log forgets, these do not.
+    counts: Mutex<BTreeMap<String, u64>>,
     pub(crate) validate_responses: bool,
 }
 
@@ -47,13 +50,19 @@ impl App {
             keys: Mutex::new(keys),
             rate: Mutex::new(rate),
             faults: Mutex::new(faults),
+            scripted: Mutex::new(ScriptedErrors::default()),
             log: Mutex::new(VecDeque::new()),
+            counts: Mutex::new(BTreeMap::new()),
             validate_responses,
         }
     }
 
-    /// Appends to the request log, forgetting the oldest entry when it is full.
+    /// Appends to the request log, forgetting the oldest entry when it is full, and counts a
+    /// request that matched an operation.
     pub(crate) fn record(&self, request: RecordedRequest) {
+        if let Some(op) = &request.operation_id {
+            *lock(&self.counts).entry(op.clone()).or_default() += 1;
+        }
         let mut log = lock(&self.log);
         if log.len() == REQUEST_LOG_CAPACITY {
             log.pop_front();
@@ -64,6 +73,11 @@ impl App {
     /// The request log, oldest first.
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.log).iter().cloned().collect()
+    }
+
+    /// Requests per operation id since start.
+    pub(crate) fn request_counts(&self) -> BTreeMap<String, u64> {
+        lock(&self.counts).clone()
     }
 }
 
@@ -84,7 +98,7 @@ mod tests {
         RecordedRequest {
             method: "POST".to_owned(),
             path: format!("/{n}"),
-            operation_id: None,
+            operation_id: Some("op".to_owned()),
             status: Some(200),
             response_body: None,
         }
@@ -107,5 +121,10 @@ mod tests {
         assert_eq!(log.len(), REQUEST_LOG_CAPACITY);
         assert_eq!(log[0].path, "/1");
         assert_eq!(log.last().unwrap().path, format!("/{REQUEST_LOG_CAPACITY}"));
+        // The counts do not forget.
+        assert_eq!(
+            app.request_counts().get("op").copied(),
+            Some(REQUEST_LOG_CAPACITY as u64 + 1)
+        );
     }
 }

@@ -92,7 +92,8 @@ pub enum MockError {
     NotFound(String),
 
     /// [`MockServer::fail_promotion`](crate::MockServer::fail_promotion) on an environment with
-    /// no rolling promotion in progress.
+    /// no rolling promotion in progress (a development build is not one: use
+    /// [`ModelSeed::build_fails_with`](crate::ModelSeed::build_fails_with)).
     #[error("environment {env} of model {model_id} has no rolling promotion in progress")]
     NoPromotionInProgress {
         /// The model.
@@ -100,4 +101,14 @@ pub enum MockError {
         /// The environment.
         env: String,
     },
+
+    /// [`MockServer::fail_next`](crate::MockServer::fail_next) with an id that is not one of the
+    /// spec's operations.
+    #[error("unknown operation {0:?}: expected one of {list}", list = crate::IMPLEMENTED_OPERATIONS.join(", "))]
+    UnknownOperation(String),
+
+    /// [`MockServer::fail_next`](crate::MockServer::fail_next) with a status that is not 429 or
+    /// 5xx (the errors a client retries or waits out).
+    #[error("cannot inject status {0}: use 429 or 500-599")]
+    InvalidFaultStatus(u16),
 }

@@ -1,9 +1,12 @@
-//! Fault injection: added latency, a share of 5xx answers, dropped connections.
+//! Fault injection: added latency, a share of 5xx answers, dropped connections, and errors
+//! scripted for the next requests to one operation.
 //!
 //! Which requests fail is drawn from a seeded generator (SplitMix64, a few lines here rather than
 //! a dependency, so a seed gives the same sequence on every platform and crate version): for
-//! requests sent one after another, the same seed fails the same requests.
+//! requests sent one after another, the same seed fails the same requests. Scripted errors
+//! ([`ScriptedErrors`]) need no luck: "the next 2 `get_environment` requests answer 503".
 
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use axum::http::StatusCode;
@@ -113,6 +116,31 @@ impl FaultState {
     }
 }
 
+/// Errors to answer, per operation, in order: each request to the operation takes the first.
+#[derive(Debug, Default)]
+pub(crate) struct ScriptedErrors(BTreeMap<String, VecDeque<StatusCode>>);
+
+impl ScriptedErrors {
+    /// Queues `count` answers `status` for the next requests to `operation_id`, after those
+    /// already queued.
+    pub(crate) fn push(&mut self, operation_id: &str, count: usize, status: StatusCode) {
+        self.0
+            .entry(operation_id.to_owned())
+            .or_default()
+            .extend(std::iter::repeat_n(status, count));
+    }
+
+    /// The error the next request to `operation_id` gets, if one is queued.
+    pub(crate) fn next(&mut self, operation_id: &str) -> Option<StatusCode> {
+        let queue = self.0.get_mut(operation_id)?;
+        let status = queue.pop_front();
+        if queue.is_empty() {
+            self.0.remove(operation_id);
+        }
+        status
+    }
+}
+
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and fully determined by its seed.
 #[derive(Debug, Clone)]
 struct SplitMix64(u64);
@@ -158,6 +186,25 @@ mod tests {
         // 20 % of the 90 % not dropped.
         assert!((300..=420).contains(&errors), "{errors}");
         assert_ne!(a, outcomes(faults.seed(8), 2000));
+    }
+
+    #[test]
+    fn scripted_errors_are_taken_in_order_per_operation() {
+        let mut scripted = ScriptedErrors::default();
+        scripted.push("get_environment", 2, StatusCode::SERVICE_UNAVAILABLE);
+        scripted.push("get_environment", 1, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(scripted.next("get_deployment"), None);
+        assert_eq!(
+            (0..4)
+                .map(|_| scripted.next("get_environment"))
+                .collect::<Vec<_>>(),
+            [
+                Some(StatusCode::SERVICE_UNAVAILABLE),
+                Some(StatusCode::SERVICE_UNAVAILABLE),
+                Some(StatusCode::TOO_MANY_REQUESTS),
+                None
+            ]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! A local, stateful Baseten management API for tests, demos and development: the four
-//! promotion operations of `openapi/baseten.yaml`, with Baseten's documented behaviour (errors,
+//! A local, stateful Baseten management API for tests, demos and development: the thirteen
+//! operations of `openapi/baseten.yaml` (promotions, the signals that steer a rolling promotion,
+//! and the reads of environments and deployments), with Baseten's documented behaviour (errors,
 //! rate limits, rolling promotions, build statuses), simulated time and fault injection.
 //!
 //! In a test:
@@ -44,6 +45,7 @@ mod auth;
 mod clock;
 mod error;
 mod faults;
+mod hooks;
 mod operations;
 mod rate_limit;
 mod routes;
@@ -52,6 +54,8 @@ mod server;
 pub mod spec;
 mod state;
 mod types;
+mod wait_clock;
+mod wire;
 
 pub use app::REQUEST_LOG_CAPACITY;
 pub use clock::{ClockMode, MANUAL_EPOCH};
@@ -60,16 +64,18 @@ pub use faults::Faults;
 pub use rate_limit::RateLimit;
 pub use seed::{
     ChainDeploymentSeed, ChainEnvironmentSeed, ChainSeed, ChainletSeed, DeploymentSeed,
-    EnvironmentSeed, ModelSeed, Seed, SeedError,
+    EnvironmentSeed, ModelSeed, PromotionFailure, Seed, SeedError,
 };
 pub use server::{DEFAULT_API_KEY, MockServer, MockServerBuilder};
+pub use state::HISTORY_CAPACITY;
 pub use types::{
     AutoscalingSettings, ChainDeployment, ChainEnvironment, Chainlet, Deployment, DeploymentStatus,
-    Environment, Promotion, PromotionStatus, RecordedRequest, RollingSettings, Timings,
+    Environment, Promotion, PromotionEvent, PromotionStatus, RecordedRequest, RollingSettings,
+    Timings,
 };
 
 /// The `operationId`s this mock implements; the tests check that this covers the spec.
-pub const IMPLEMENTED_OPERATIONS: [&str; 4] = operations::IDS;
+pub const IMPLEMENTED_OPERATIONS: [&str; 13] = operations::IDS;
 
 /// The README's examples, compiled and run as doctests so they cannot drift from the API.
 #[cfg(doctest)]

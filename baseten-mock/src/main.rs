@@ -16,8 +16,9 @@ use std::time::Duration;
 use baseten_mock::{ClockMode, DeploymentStatus, Faults, MockServer, RateLimit, Seed, Timings};
 use clap::Parser;
 
-/// A local, stateful Baseten management API: the four promotion operations of
-/// openapi/baseten.yaml, with simulated builds and rolling promotions on a real clock.
+/// A local, stateful Baseten management API: the operations of openapi/baseten.yaml
+/// (promotions, rolling-promotion signals, environment and deployment reads), with simulated
+/// builds and rolling promotions on a real clock.
 #[derive(Debug, Parser)]
 #[command(name = "baseten-mock", version)]
 struct Args {
@@ -57,6 +58,15 @@ struct Args {
     /// Seconds it then spends LOADING_MODEL before it is ACTIVE.
     #[arg(long, default_value_t = 30)]
     load_model_seconds: u64,
+
+    /// Seconds a deployment the mock created answers get_deployment with 404 (0: never).
+    #[arg(long = "new-deployment-404-seconds", default_value_t = 5)]
+    new_deployment_404_seconds: u64,
+
+    /// Seconds an ended promotion stays visible as the environment's in_progress_promotion
+    /// (0: null as soon as it ends).
+    #[arg(long, default_value_t = 0)]
+    ended_promotion_seconds: u64,
 
     /// Milliseconds of latency added to every request.
     #[arg(long, default_value_t = 0)]
@@ -129,11 +139,15 @@ async fn run(args: Args) -> Result<(), String> {
         .listen(args.listen)
         .seed_from(seed, origin.clone())
         .clock(ClockMode::Real)
-        .timings(Timings::new(
-            Duration::from_secs(args.build_seconds),
-            Duration::from_secs(args.deploy_seconds),
-            Duration::from_secs(args.load_model_seconds),
-        ))
+        .timings(
+            Timings::new(
+                Duration::from_secs(args.build_seconds),
+                Duration::from_secs(args.deploy_seconds),
+                Duration::from_secs(args.load_model_seconds),
+            )
+            .new_deployment_not_found(Duration::from_secs(args.new_deployment_404_seconds))
+            .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds)),
+        )
         .faults(
             Faults::none()
                 .latency(Duration::from_millis(args.latency_ms))

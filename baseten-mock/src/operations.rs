@@ -13,13 +13,44 @@ use crate::error::ApiError;
 use crate::state::{
     PromoteChainRequest, PromoteDevelopmentRequest, PromoteToEnvironmentRequest, World,
 };
+use crate::wire::CancelView;
 
 /// Path parameters by name, as the route extracted them (still to be checked by the handler).
 pub(crate) type Params = BTreeMap<String, String>;
 
+/// A 200 answer: the body, which is checked against the spec, and changes that test hooks
+/// (status overrides) make to it afterwards, off the spec on purpose.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reply {
+    pub(crate) body: Value,
+    /// JSON pointer into `body` → the value to put there once the body has been checked.
+    pub(crate) off_spec: Vec<(String, Value)>,
+}
+
+impl Reply {
+    fn new(body: Value) -> Self {
+        Self {
+            body,
+            off_spec: Vec::new(),
+        }
+    }
+
+    /// The body with the off-spec changes applied: what is sent. A pointer that no longer
+    /// exists is skipped.
+    pub(crate) fn into_sent(self) -> Value {
+        let mut body = self.body;
+        for (pointer, value) in self.off_spec {
+            if let Some(slot) = body.pointer_mut(&pointer) {
+                *slot = value;
+            }
+        }
+        body
+    }
+}
+
 /// Carries out an operation: the path parameters, and the request body already validated
-/// against the spec (`null` for an operation without one). Returns the 200 body.
-pub(crate) type Handler = fn(&mut World, &Params, Value) -> Result<Value, ApiError>;
+/// against the spec (`null` for an operation without one). Returns the 200 answer.
+pub(crate) type Handler = fn(&mut World, &Params, Value) -> Result<Reply, ApiError>;
 
 /// One implemented operation.
 pub(crate) struct Implemented {
@@ -35,7 +66,7 @@ pub(crate) struct Implemented {
     pub(crate) handler: Handler,
 }
 
-pub(crate) const OPERATIONS: [Implemented; 4] = [
+pub(crate) const OPERATIONS: [Implemented; 13] = [
     Implemented {
         id: "promote_model_to_environment",
         method: "POST",
@@ -58,7 +89,61 @@ pub(crate) const OPERATIONS: [Implemented; 4] = [
         id: "force_roll_forward_promotion",
         method: "POST",
         path: "/v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion",
-        handler: force_roll_forward_promotion,
+        handler: |world, params, _| signal(world, params, World::force_roll_forward),
+    },
+    Implemented {
+        id: "cancel_promotion",
+        method: "POST",
+        path: "/v1/models/{model_id}/environments/{env_name}/cancel_promotion",
+        handler: cancel_promotion,
+    },
+    Implemented {
+        id: "force_cancel_promotion",
+        method: "POST",
+        path: "/v1/models/{model_id}/environments/{env_name}/force_cancel_promotion",
+        handler: |world, params, _| signal(world, params, World::force_cancel_promotion),
+    },
+    Implemented {
+        id: "pause_promotion",
+        method: "POST",
+        path: "/v1/models/{model_id}/environments/{env_name}/pause_promotion",
+        handler: |world, params, _| signal(world, params, World::pause_promotion),
+    },
+    Implemented {
+        id: "resume_promotion",
+        method: "POST",
+        path: "/v1/models/{model_id}/environments/{env_name}/resume_promotion",
+        handler: |world, params, _| signal(world, params, World::resume_promotion),
+    },
+    Implemented {
+        id: "get_environment",
+        method: "GET",
+        path: "/v1/models/{model_id}/environments/{env_name}",
+        handler: get_environment,
+    },
+    Implemented {
+        id: "list_environments",
+        method: "GET",
+        path: "/v1/models/{model_id}/environments",
+        handler: list_environments,
+    },
+    Implemented {
+        id: "get_deployment",
+        method: "GET",
+        path: "/v1/models/{model_id}/deployments/{deployment_id}",
+        handler: get_deployment,
+    },
+    Implemented {
+        id: "get_chain_environment",
+        method: "GET",
+        path: "/v1/chains/{chain_id}/environments/{env_name}",
+        handler: get_chain_environment,
+    },
+    Implemented {
+        id: "get_chain_deployment",
+        method: "GET",
+        path: "/v1/chains/{chain_id}/deployments/{chain_deployment_id}",
+        handler: get_chain_deployment,
     },
 ];
 
@@ -84,7 +169,7 @@ pub(crate) fn run(
     operation_id: &str,
     params: &Params,
     body: Value,
-) -> Result<Value, ApiError> {
+) -> Result<Reply, ApiError> {
     match OPERATIONS.iter().find(|op| op.id == operation_id) {
         Some(op) => (op.handler)(world, params, body),
         None => Err(ApiError {
@@ -99,7 +184,7 @@ fn promote_model_to_environment(
     world: &mut World,
     params: &Params,
     body: Value,
-) -> Result<Value, ApiError> {
+) -> Result<Reply, ApiError> {
     let request: PromoteToEnvironmentRequest = parse(body)?;
     let deployment = world.promote_to_environment(
         param(params, "model_id")?,
@@ -113,7 +198,7 @@ fn promote_development_to_production(
     world: &mut World,
     params: &Params,
     body: Value,
-) -> Result<Value, ApiError> {
+) -> Result<Reply, ApiError> {
     let request: PromoteDevelopmentRequest = parse(body)?;
     let deployment = world.promote_development(param(params, "model_id")?, &request)?;
     to_json(&deployment)
@@ -123,7 +208,7 @@ fn promote_chain_to_environment(
     world: &mut World,
     params: &Params,
     body: Value,
-) -> Result<Value, ApiError> {
+) -> Result<Reply, ApiError> {
     let request: PromoteChainRequest = parse(body)?;
     let deployment = world.promote_chain(
         param(params, "chain_id")?,
@@ -133,13 +218,122 @@ fn promote_chain_to_environment(
     to_json(&deployment)
 }
 
-fn force_roll_forward_promotion(
+/// A promotion signal answered `SignalPromotionResponseV1` (`{"success": true}`); its errors
+/// are the API's.
+fn signal(
+    world: &mut World,
+    params: &Params,
+    send: fn(&mut World, &str, &str) -> Result<(), ApiError>,
+) -> Result<Reply, ApiError> {
+    send(
+        world,
+        param(params, "model_id")?,
+        param(params, "env_name")?,
+    )?;
+    Ok(Reply::new(serde_json::json!({"success": true})))
+}
+
+fn cancel_promotion(world: &mut World, params: &Params, _body: Value) -> Result<Reply, ApiError> {
+    let canceled =
+        world.cancel_promotion(param(params, "model_id")?, param(params, "env_name")?)?;
+    to_json(&CancelView {
+        status: canceled.status,
+        message: canceled.message,
+    })
+}
+
+fn get_environment(world: &mut World, params: &Params, _body: Value) -> Result<Reply, ApiError> {
+    let (model_id, env) = (param(params, "model_id")?, param(params, "env_name")?);
+    let view = world.get_environment(model_id, env)?;
+    let mut reply = to_json(&view)?;
+    overrides_for_environment(world, model_id, env, "", &mut reply);
+    Ok(reply)
+}
+
+fn list_environments(world: &mut World, params: &Params, _body: Value) -> Result<Reply, ApiError> {
+    let model_id = param(params, "model_id")?;
+    let view = world.list_environments(model_id)?;
+    let names: Vec<String> = view.environments.iter().map(|e| e.name.clone()).collect();
+    let mut reply = to_json(&view)?;
+    for (i, env) in names.iter().enumerate() {
+        overrides_for_environment(
+            world,
+            model_id,
+            env,
+            &format!("/environments/{i}"),
+            &mut reply,
+        );
+    }
+    Ok(reply)
+}
+
+/// The status overrides that concern one environment in an answer, `at` being where the
+/// environment is in it (a JSON pointer prefix): its promotion's, if one is shown, and its
+/// current and candidate deployments'.
+fn overrides_for_environment(
+    world: &World,
+    model_id: &str,
+    env: &str,
+    at: &str,
+    reply: &mut Reply,
+) {
+    let shown = |field: &str| {
+        reply
+            .body
+            .pointer(&format!("{at}/{field}"))
+            .filter(|v| !v.is_null())
+    };
+    let mut patches = Vec::new();
+    if shown("in_progress_promotion").is_some()
+        && let Some(status) = world.promotion_status_override(model_id, env)
+    {
+        patches.push((
+            format!("{at}/in_progress_promotion/status"),
+            Value::from(status),
+        ));
+    }
+    for field in ["current_deployment", "candidate_deployment"] {
+        if let Some(id) = shown(field).and_then(|d| d["id"].as_str())
+            && let Some(status) = world.deployment_status_override(id)
+        {
+            patches.push((format!("{at}/{field}/status"), Value::from(status)));
+        }
+    }
+    reply.off_spec.extend(patches);
+}
+
+fn get_deployment(world: &mut World, params: &Params, _body: Value) -> Result<Reply, ApiError> {
+    let deployment =
+        world.get_deployment(param(params, "model_id")?, param(params, "deployment_id")?)?;
+    let mut reply = to_json(&deployment)?;
+    if let Some(status) = world.deployment_status_override(&deployment.id) {
+        reply
+            .off_spec
+            .push(("/status".to_owned(), Value::from(status)));
+    }
+    Ok(reply)
+}
+
+fn get_chain_environment(
     world: &mut World,
     params: &Params,
     _body: Value,
-) -> Result<Value, ApiError> {
-    world.force_roll_forward(param(params, "model_id")?, param(params, "env_name")?)?;
-    Ok(serde_json::json!({"success": true}))
+) -> Result<Reply, ApiError> {
+    let view =
+        world.get_chain_environment(param(params, "chain_id")?, param(params, "env_name")?)?;
+    to_json(&view)
+}
+
+fn get_chain_deployment(
+    world: &mut World,
+    params: &Params,
+    _body: Value,
+) -> Result<Reply, ApiError> {
+    let deployment = world.get_chain_deployment(
+        param(params, "chain_id")?,
+        param(params, "chain_deployment_id")?,
+    )?;
+    to_json(&deployment)
 }
 
 fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
@@ -156,8 +350,8 @@ fn parse<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
         .map_err(|e| ApiError::validation(format!("Invalid request body: {e}.")))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| {
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Reply, ApiError> {
+    serde_json::to_value(value).map(Reply::new).map_err(|e| {
         ApiError::internal(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot encode the response: {e}"),
@@ -194,6 +388,21 @@ mod tests {
         unique.sort_unstable();
         unique.dedup();
         assert_eq!(unique.len(), from_table.len(), "{from_table:?}");
+    }
+
+    #[test]
+    fn off_spec_changes_are_applied_where_they_point_and_skipped_where_nothing_is() {
+        let reply = Reply {
+            body: serde_json::json!({"a": {"status": "RAMPING_UP"}, "b": null}),
+            off_spec: vec![
+                ("/a/status".to_owned(), Value::from("HALTED")),
+                ("/b/status".to_owned(), Value::from("HALTED")),
+            ],
+        };
+        assert_eq!(
+            reply.into_sent(),
+            serde_json::json!({"a": {"status": "HALTED"}, "b": null})
+        );
     }
 
     #[test]

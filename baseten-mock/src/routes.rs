@@ -1,7 +1,7 @@
 //! HTTP routing: one route per operation of the spec, checked in this order — API key (401),
-//! operation exists (404), rate limit (429), request body against the spec (400), then the
-//! operation itself (its row in `operations.rs`) — plus a JSON 404 for everything the spec does
-//! not define.
+//! operation exists (404), errors a test scripted for the operation, rate limit (429), request
+//! body against the spec (400), then the operation itself (its row in `operations.rs`) — plus a
+//! JSON 404 for everything the spec does not define.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -128,6 +128,20 @@ fn run(
     params: Result<Path<Params>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Value, Refusal> {
+    // Errors a test asked for (`MockServer::fail_next`): not processed, not rate-counted.
+    if let Some(status) = lock(&app.scripted).next(&op.id) {
+        return Err(if status == StatusCode::TOO_MANY_REQUESTS {
+            Refusal::RateLimited(Limited { retry_after: 1 })
+        } else {
+            Refusal::Api(ApiError::internal(
+                status,
+                format!(
+                    "Injected fault: {} was asked to fail (MockServer::fail_next).",
+                    op.id
+                ),
+            ))
+        });
+    }
     lock(&app.rate)
         .check(key, &op.id, tokio::time::Instant::now())
         .map_err(Refusal::RateLimited)?;
@@ -138,13 +152,13 @@ fn run(
     })?;
     let body = request_body(app, op, &body)?;
 
-    let value = {
+    let reply = {
         let mut world = lock(&app.world);
         operations::run(&mut world, &op.id, &params, body)?
     };
 
     if app.validate_responses
-        && let Err(violations) = app.spec.validate_response(&op.id, &value)
+        && let Err(violations) = app.spec.validate_response(&op.id, &reply.body)
     {
         let message = format!(
             "baseten-mock bug: its {} response does not match the spec: {}",
@@ -158,15 +172,16 @@ fn run(
             message,
         }));
     }
-    Ok(value)
+    // Status overrides are off the spec on purpose, so they come after the check.
+    Ok(reply.into_sent())
 }
 
 /// The request body as JSON, checked against the operation's schema. Content-Type is not
 /// checked: Baseten's own curl samples send JSON without it.
 fn request_body(app: &App, op: &Operation, body: &[u8]) -> Result<Value, ApiError> {
     if op.request_schema.is_none() {
-        // No body defined (force roll forward): whatever is sent is ignored, as Baseten's Python
-        // sample sends `{}`.
+        // No body defined (signals, reads): whatever is sent is ignored, as Baseten's Python
+        // samples send `{}`, even with GET.
         return Ok(Value::Null);
     }
     if body.iter().all(u8::is_ascii_whitespace) {

@@ -90,6 +90,11 @@ pub struct ModelSeed {
     /// Its environments.
     #[serde(default)]
     pub environments: Vec<EnvironmentSeed>,
+    /// Makes every development → production build of this model fail: `BUILD_FAILED` (at the
+    /// end of `BUILDING`), `DEPLOY_FAILED` (end of `DEPLOYING`) or `FAILED` (end of
+    /// `LOADING_MODEL`). Default: builds succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_fails_with: Option<DeploymentStatus>,
 }
 
 /// A model deployment.
@@ -139,6 +144,49 @@ pub struct EnvironmentSeed {
     /// With these, promotions to it are rolling; without, they take effect at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolling: Option<RollingSettings>,
+    /// Makes every rolling promotion to it fail at a step (needs `rolling`). Default: they
+    /// succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_failure: Option<PromotionFailure>,
+}
+
+/// A rolling promotion failing at a step: at the `at_step`-th step boundary after acceptance
+/// (1 is the first), instead of moving traffic on, the promotion starts rolling back
+/// (`RAMPING_DOWN`, by `step_percent` a step) and ends `FAILED`, with `error_message`; at once
+/// if no traffic had moved yet.
+///
+/// ```
+/// use baseten_mock::PromotionFailure;
+///
+/// let failure = PromotionFailure::at_step(2).error_message("Replicas crashed on start-up.");
+/// assert_eq!(failure.at_step, 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PromotionFailure {
+    /// The step boundary it fails at, 1 or more.
+    pub at_step: u32,
+    /// The promotion's `error_message`; default `Candidate deployment <id> failed health checks.`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
+impl PromotionFailure {
+    /// Failing at step `step` with the default message.
+    pub fn at_step(step: u32) -> Self {
+        Self {
+            at_step: step,
+            error_message: None,
+        }
+    }
+
+    /// Sets the error message.
+    #[must_use]
+    pub fn error_message(mut self, message: impl Into<String>) -> Self {
+        self.error_message = Some(message.into());
+        self
+    }
 }
 
 /// A chain: its deployments and environments (`production` is added when missing). Rolling
@@ -307,6 +355,7 @@ impl ModelSeed {
             id: id.into(),
             deployments: Vec::new(),
             environments: Vec::new(),
+            build_fails_with: None,
         }
     }
 
@@ -321,6 +370,14 @@ impl ModelSeed {
     #[must_use]
     pub fn environment(mut self, environment: EnvironmentSeed) -> Self {
         self.environments.push(environment);
+        self
+    }
+
+    /// Makes its development builds fail with `status` (`BUILD_FAILED`, `DEPLOY_FAILED` or
+    /// `FAILED`).
+    #[must_use]
+    pub fn build_fails_with(mut self, status: DeploymentStatus) -> Self {
+        self.build_fails_with = Some(status);
         self
     }
 }
@@ -405,6 +462,7 @@ impl EnvironmentSeed {
             name: name.into(),
             deployment_id: None,
             rolling: None,
+            promotion_failure: None,
         }
     }
 
@@ -419,6 +477,13 @@ impl EnvironmentSeed {
     #[must_use]
     pub fn rolling(mut self, settings: RollingSettings) -> Self {
         self.rolling = Some(settings);
+        self
+    }
+
+    /// Makes its rolling promotions fail (see [`PromotionFailure`]).
+    #[must_use]
+    pub fn promotion_failure(mut self, failure: PromotionFailure) -> Self {
+        self.promotion_failure = Some(failure);
         self
     }
 }

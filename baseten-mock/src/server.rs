@@ -1,5 +1,6 @@
 //! [`MockServer`] (a running mock and its Rust API) and [`MockServerBuilder`]. The state they
-//! share with the server tasks is in `app.rs`, the accept loop in `accept.rs`.
+//! share with the server tasks is in `app.rs`, the accept loop in `accept.rs`, the test hooks
+//! (scripted errors, status overrides, promotion history, the waiters' clock) in `hooks.rs`.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -89,7 +90,8 @@ impl MockServerBuilder {
         self
     }
 
-    /// Build step durations. Default [`Timings::default`].
+    /// Build step durations, the 404 window of new deployments and how long ended promotions
+    /// stay visible. Default [`Timings::default`].
     pub fn timings(mut self, timings: Timings) -> Self {
         self.timings = timings;
         self
@@ -165,6 +167,7 @@ impl MockServerBuilder {
         Ok(MockServer {
             app,
             address,
+            client: std::sync::OnceLock::new(),
             api_key: keys[0].clone(),
             shutdown,
             task: Some(task),
@@ -213,8 +216,11 @@ fn check_key(key: &str) -> Result<(), MockError> {
 /// ```
 #[derive(Debug)]
 pub struct MockServer {
-    app: Arc<App>,
+    pub(crate) app: Arc<App>,
     address: SocketAddr,
+    /// Built on first use: building a client loads TLS roots (tens of milliseconds), and
+    /// clones share one connection pool.
+    client: std::sync::OnceLock<baseten_api::Client>,
     api_key: String,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
@@ -264,22 +270,27 @@ impl MockServer {
     }
 
     /// A [`baseten_api::Client`] for this mock, with its API key and the client's default
-    /// settings (including its retries).
+    /// settings (including its retries). Every call returns a clone of the same client (one
+    /// connection pool).
     ///
     /// # Panics
     ///
     /// If the client cannot be built, which its builder does only for a bad key or URL: the
     /// key was checked at start and the URL is a loopback `http://` URL.
     pub fn client(&self) -> baseten_api::Client {
-        let url = self.url();
-        match baseten_api::Client::builder()
-            .api_key(self.api_key.as_str())
-            .base_url(url.as_str())
-            .build()
-        {
-            Ok(client) => client,
-            Err(error) => panic!("baseten-mock: cannot build a client for {url}: {error}"),
-        }
+        self.client
+            .get_or_init(|| {
+                let url = self.url();
+                match baseten_api::Client::builder()
+                    .api_key(self.api_key.as_str())
+                    .base_url(url.as_str())
+                    .build()
+                {
+                    Ok(client) => client,
+                    Err(error) => panic!("baseten-mock: cannot build a client for {url}: {error}"),
+                }
+            })
+            .clone()
     }
 
     /// Adds models and chains.
@@ -348,20 +359,10 @@ impl MockServer {
         world.environment(model_id, env)
     }
 
-    /// The running or last rolling promotion of a model environment.
+    /// The promotion in progress in a model environment, or the last one (see [`Promotion`]).
+    /// Unlike the API's `in_progress_promotion`, it stays after the promotion ended.
     pub fn promotion(&self, model_id: &str, env: &str) -> Option<Promotion> {
         self.environment(model_id, env)?.promotion
-    }
-
-    /// Simulates the candidate of a rolling promotion failing: from its next step the
-    /// promotion is `RAMPING_DOWN` (traffic moving back), ending `FAILED`, unless forced forward.
-    ///
-    /// # Errors
-    ///
-    /// [`MockError::NotFound`] for an unknown model or environment,
-    /// [`MockError::NoPromotionInProgress`] if no rolling promotion is running.
-    pub fn fail_promotion(&self, model_id: &str, env: &str) -> Result<(), MockError> {
-        lock(&self.app.world).fail_promotion(model_id, env)
     }
 
     /// A chain deployment, as the API would return it now.
@@ -410,6 +411,23 @@ impl MockServer {
     /// The requests received so far, oldest first (at most [`REQUEST_LOG_CAPACITY`](crate::REQUEST_LOG_CAPACITY)).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.app.requests()
+    }
+
+    /// How many requests each operation received since start (by `operationId`; any answer,
+    /// injected errors included; requests that matched no operation, or that a random fault
+    /// answered before routing, are not counted).
+    pub fn request_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        self.app.request_counts()
+    }
+
+    /// How many requests operation `operation_id` received since start (see
+    /// [`request_counts`](Self::request_counts)).
+    pub fn request_count(&self, operation_id: &str) -> u64 {
+        self.app
+            .request_counts()
+            .get(operation_id)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Stops accepting connections, closes idle ones, and waits (at most a second) for the

@@ -340,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn the_four_operations_are_found_with_their_schemas() {
+    fn every_operation_is_found_with_its_method_and_schemas() {
         let mut ops: Vec<_> = spec()
             .operations()
             .iter()
@@ -355,16 +355,43 @@ mod tests {
             })
             .collect();
         ops.sort();
+        let signal = Some("SignalPromotionResponseV1");
         assert_eq!(
             ops,
             [
                 (
-                    "force_roll_forward_promotion",
+                    "cancel_promotion",
                     "POST",
                     None,
                     false,
-                    Some("SignalPromotionResponseV1")
+                    Some("CancelPromotionResponseV1")
                 ),
+                ("force_cancel_promotion", "POST", None, false, signal),
+                ("force_roll_forward_promotion", "POST", None, false, signal),
+                (
+                    "get_chain_deployment",
+                    "GET",
+                    None,
+                    false,
+                    Some("ChainDeploymentV1")
+                ),
+                (
+                    "get_chain_environment",
+                    "GET",
+                    None,
+                    false,
+                    Some("ChainEnvironmentV1")
+                ),
+                ("get_deployment", "GET", None, false, Some("DeploymentV1")),
+                ("get_environment", "GET", None, false, Some("EnvironmentV1")),
+                (
+                    "list_environments",
+                    "GET",
+                    None,
+                    false,
+                    Some("EnvironmentsV1")
+                ),
+                ("pause_promotion", "POST", None, false, signal),
                 (
                     "promote_chain_to_environment",
                     "POST",
@@ -386,6 +413,7 @@ mod tests {
                     true,
                     Some("DeploymentV1")
                 ),
+                ("resume_promotion", "POST", None, false, signal),
             ]
         );
     }

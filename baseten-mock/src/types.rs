@@ -213,28 +213,37 @@ impl Default for RollingSettings {
     }
 }
 
-/// State of a rolling promotion (Baseten's in-progress promotion statuses that the mock
-/// produces; it never pauses or cancels).
+/// `InProgressPromotionStatusV1`: where a promotion stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum PromotionStatus {
-    /// Accepted; the candidate's replicas are starting. No traffic yet.
+    /// Accepted; the candidate is starting (or, for a development promotion, building). No
+    /// traffic yet.
     Releasing,
     /// Traffic is moving to the candidate, one step at a time.
     RampingUp,
-    /// Rolling back (see [`MockServer::fail_promotion`](crate::MockServer::fail_promotion)):
-    /// traffic moves back to the previous deployment.
+    /// Rolling back (a cancel, or a failure): traffic moves back to the previous deployment, one
+    /// step at a time.
     RampingDown,
+    /// Paused at a step boundary (`pause_promotion`); nothing moves until `resume_promotion`.
+    Paused,
     /// Terminal: the environment serves the candidate.
     Succeeded,
-    /// Terminal: rolled back; the environment still serves the previous deployment.
+    /// Terminal: the candidate failed and traffic went back; the environment still serves the
+    /// previous deployment.
     Failed,
+    /// Terminal: canceled; the environment still serves the previous deployment.
+    Canceled,
 }
 
 impl PromotionStatus {
-    /// Whether the promotion is still running (not terminal).
+    /// Whether the promotion is still running (not terminal). A paused promotion is.
     pub fn in_progress(self) -> bool {
-        matches!(self, Self::Releasing | Self::RampingUp | Self::RampingDown)
+        matches!(
+            self,
+            Self::Releasing | Self::RampingUp | Self::RampingDown | Self::Paused
+        )
     }
 
     /// Baseten's spelling, e.g. `RAMPING_UP`.
@@ -243,8 +252,10 @@ impl PromotionStatus {
             Self::Releasing => "RELEASING",
             Self::RampingUp => "RAMPING_UP",
             Self::RampingDown => "RAMPING_DOWN",
+            Self::Paused => "PAUSED",
             Self::Succeeded => "SUCCEEDED",
             Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
         }
     }
 }
@@ -255,7 +266,9 @@ impl std::fmt::Display for PromotionStatus {
     }
 }
 
-/// A rolling promotion of a model environment: the one in progress, or the last one finished.
+/// A promotion of a model environment that was in progress at some point: a rolling promotion,
+/// or a development deployment being built for `production`. The one in progress, or the last
+/// one (until an immediate promotion to the environment, which is never in progress).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Promotion {
@@ -267,10 +280,38 @@ pub struct Promotion {
     pub status: PromotionStatus,
     /// Share of the environment's traffic on the candidate, 0–100.
     pub traffic_percent: u8,
+    /// Whether the environment rolls (`false`: a development build for a `production` that
+    /// switches at once when the build is done).
+    pub rolling: bool,
+    /// Whether the candidate is still being built (a development promotion).
+    pub building: bool,
     /// Whether force roll forward was requested; it takes effect at the next step.
     pub force_roll_forward: bool,
-    /// Simulated time of the next step, if still in progress.
+    /// Whether a pause was requested; it takes effect at the next step.
+    pub pause_requested: bool,
+    /// Why it failed (or is rolling back after a failure).
+    pub error_message: Option<String>,
+    /// Simulated time of the next step; `None` when terminal, paused, or still building.
     pub next_step_at: Option<Duration>,
+    /// Simulated time it reached its terminal status.
+    pub ended_at: Option<Duration>,
+}
+
+/// One change of a promotion's status or traffic, with the simulated time it happened at (the
+/// step's due time, not the time a request noticed it). From
+/// [`MockServer::promotion_history`](crate::MockServer::promotion_history).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PromotionEvent {
+    /// Simulated time since the mock started (the clock of
+    /// [`MockServer::elapsed`](crate::MockServer::elapsed)).
+    pub at: Duration,
+    /// The candidate deployment of the promotion.
+    pub deployment_id: String,
+    /// Its status from then on.
+    pub status: PromotionStatus,
+    /// Share of traffic on the candidate from then on.
+    pub percent_traffic: u8,
 }
 
 /// A model environment as [`MockServer::environment`](crate::MockServer::environment) reports it.
@@ -283,7 +324,7 @@ pub struct Environment {
     pub deployment_id: Option<String>,
     /// Rolling-promotion settings; `None` means promotions take effect at once.
     pub rolling: Option<RollingSettings>,
-    /// The running or last rolling promotion.
+    /// The promotion in progress, or the last one (see [`Promotion`]).
     pub promotion: Option<Promotion>,
 }
 
@@ -315,9 +356,23 @@ pub struct RecordedRequest {
     pub response_body: Option<serde_json::Value>,
 }
 
-/// Durations of the simulated build that promoting a development deployment to production
-/// starts: `BUILDING` for `build`, then `DEPLOYING` for `deploy`, then `LOADING_MODEL` for
-/// `load_model`, then `ACTIVE` (and production).
+/// Durations of the simulated world.
+///
+/// The build that promoting a development deployment to production starts: `BUILDING` for
+/// `build`, then `DEPLOYING` for `deploy`, then `LOADING_MODEL` for `load_model`, then `ACTIVE`
+/// (and production). A deployment the mock creates answers `get_deployment` with 404 for
+/// `new_deployment_not_found` (Baseten does, for a few seconds). An ended promotion stays
+/// visible in the environment's `in_progress_promotion` for `ended_promotion_visible`.
+///
+/// ```
+/// use std::time::Duration;
+/// use baseten_mock::Timings;
+///
+/// let timings = Timings::default()
+///     .new_deployment_not_found(Duration::ZERO) // no 404 for new deployments
+///     .ended_promotion_visible(Duration::from_secs(30));
+/// assert_eq!(timings.total(), Duration::from_secs(120));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timings {
@@ -327,16 +382,37 @@ pub struct Timings {
     pub deploy: Duration,
     /// Time spent `LOADING_MODEL`. Default 30 s.
     pub load_model: Duration,
+    /// How long a deployment the mock created answers `get_deployment` with 404. Default 5 s;
+    /// zero turns it off.
+    pub new_deployment_not_found: Duration,
+    /// How long a promotion that ended (`SUCCEEDED`, `FAILED`, `CANCELED`) is still shown as the
+    /// environment's `in_progress_promotion`. Default zero: `null` as soon as it ends.
+    pub ended_promotion_visible: Duration,
 }
 
 impl Timings {
-    /// The given durations.
+    /// The given build durations; the others default.
     pub fn new(build: Duration, deploy: Duration, load_model: Duration) -> Self {
         Self {
             build,
             deploy,
             load_model,
+            ..Self::default()
         }
+    }
+
+    /// Sets [`new_deployment_not_found`](Self::new_deployment_not_found).
+    #[must_use]
+    pub fn new_deployment_not_found(mut self, window: Duration) -> Self {
+        self.new_deployment_not_found = window;
+        self
+    }
+
+    /// Sets [`ended_promotion_visible`](Self::ended_promotion_visible).
+    #[must_use]
+    pub fn ended_promotion_visible(mut self, window: Duration) -> Self {
+        self.ended_promotion_visible = window;
+        self
     }
 
     /// Total time from promotion to `ACTIVE`.
@@ -347,10 +423,12 @@ impl Timings {
 
 impl Default for Timings {
     fn default() -> Self {
-        Self::new(
-            Duration::from_secs(60),
-            Duration::from_secs(30),
-            Duration::from_secs(30),
-        )
+        Self {
+            build: Duration::from_secs(60),
+            deploy: Duration::from_secs(30),
+            load_model: Duration::from_secs(30),
+            new_deployment_not_found: Duration::from_secs(5),
+            ended_promotion_visible: Duration::ZERO,
+        }
     }
 }

@@ -2,13 +2,17 @@
 //! development one and built in simulated time (`BUILDING` → `DEPLOYING` → `LOADING_MODEL` →
 //! `ACTIVE`, durations from [`Timings`](crate::Timings)); once `ACTIVE` it is promoted to
 //! `production` like any deployment (rolling, if `production` has rolling settings).
+//!
+//! While it builds, `production` has a promotion in progress (`RELEASING`, the new deployment
+//! its candidate), so that reads show what is coming and other promotions are refused. A build
+//! the model's seed makes fail ends that promotion `FAILED`; a cancel stops the build.
 
 use serde::Deserialize;
 
-use super::models::{model_not_found, promotion_in_progress};
-use super::{BuildRec, DeploymentRec, PRODUCTION, World};
+use super::models::{deployment_not_found, model_not_found, promotion_in_progress};
+use super::{BuildRec, DeploymentRec, PRODUCTION, PromotionRec, World};
 use crate::error::ApiError;
-use crate::types::{AutoscalingSettings, Deployment, DeploymentStatus};
+use crate::types::{AutoscalingSettings, Deployment, DeploymentStatus, PromotionStatus};
 
 /// `PromoteRequestV1`, after the body has been validated against the spec.
 #[derive(Debug, Clone, Deserialize)]
@@ -43,10 +47,7 @@ impl World {
                 ApiError::not_found(format!("Model {model_id} has no development deployment."))
             })?;
         let production = model.environments.get(PRODUCTION);
-        let promoting = production
-            .and_then(|env| env.promotion.as_ref())
-            .is_some_and(|p| p.status.in_progress());
-        if model.build.is_some() || promoting {
+        if self.promotion_blocks(model_id, PRODUCTION) {
             return Err(promotion_in_progress(PRODUCTION));
         }
         if development.status.blocks_promotion() {
@@ -82,18 +83,33 @@ impl World {
             instance_type,
             labels: development.labels.clone(),
             created_at: self.clock.wall(now),
+            created_by_mock_at: Some(now),
         };
         let id = self.next_generated_id();
         self.deployments.insert(id.clone(), rec);
+        self.supersede_paused(model_id, PRODUCTION, now);
+        let build_time = self.timings.build;
         if let Some(model) = self.models.get_mut(model_id) {
             model.build = Some(BuildRec {
                 deployment_id: id.clone(),
-                next_step_at: now + self.timings.build,
+                next_step_at: now + build_time,
                 scale_down_previous: request.scale_down_previous_production,
             });
+            if let Some(production) = model.environments.get_mut(PRODUCTION) {
+                let mut promotion = PromotionRec::new(
+                    &id,
+                    production.current.clone(),
+                    production.rolling,
+                    request.scale_down_previous_production,
+                    now,
+                );
+                promotion.building = true;
+                production.promotion = Some(promotion);
+            }
         }
+        self.note_promotion(model_id, PRODUCTION, now);
         self.deployment(&id)
-            .ok_or_else(|| ApiError::not_found(format!("Deployment {id} not found.")))
+            .ok_or_else(|| deployment_not_found(&id))
     }
 
     /// One build step of `model_id`'s new deployment, due at `at`.
@@ -113,6 +129,33 @@ impl World {
             model.build = None;
             return;
         };
+        // The stage that ends now fails if it is the one the seed names.
+        let failing = model.build_fails_with.filter(|fails| {
+            matches!(
+                (rec.status, fails),
+                (DeploymentStatus::Building, DeploymentStatus::BuildFailed)
+                    | (DeploymentStatus::Deploying, DeploymentStatus::DeployFailed)
+                    | (DeploymentStatus::LoadingModel, DeploymentStatus::Failed)
+            )
+        });
+        if let Some(failed) = failing {
+            rec.status = failed;
+            let id = build.deployment_id.clone();
+            model.build = None;
+            if let Some(promotion) = model
+                .environments
+                .get_mut(PRODUCTION)
+                .and_then(|env| env.promotion.as_mut())
+                .filter(|p| p.building && p.candidate == id)
+            {
+                promotion.building = false;
+                promotion.error_message =
+                    Some(format!("Deployment {id} failed to build: {failed}."));
+                promotion.end(PromotionStatus::Failed, at);
+            }
+            self.note_promotion(model_id, PRODUCTION, at);
+            return;
+        }
         match rec.status {
             DeploymentStatus::Building => {
                 rec.status = DeploymentStatus::Deploying;

@@ -7,27 +7,35 @@
 //! clock needs no timers.
 //!
 //! The operations live in submodules, one per job: `seeding`, `models` (promotion to an
-//! environment and rolling promotions), `development` (development → production builds),
-//! `chains`.
+//! environment), `rolling` (a rolling promotion's steps and the signals that steer it: cancel,
+//! force cancel, pause, resume, force roll forward), `development` (development → production
+//! builds), `chains`, `reads` (the `get_*`/`list_*` answers), `history` (every promotion
+//! change with its simulated time) and `overrides` (test hooks that change what reads show).
 
 mod chains;
 mod development;
+mod history;
 mod models;
+mod overrides;
+mod reads;
+mod rolling;
 mod seeding;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
+use crate::seed::PromotionFailure;
 use crate::types::{
     AutoscalingSettings, ChainDeployment, ChainEnvironment, Chainlet, Deployment, DeploymentStatus,
-    Environment, Promotion, PromotionStatus, RollingSettings, Timings,
+    Environment, Promotion, PromotionEvent, PromotionStatus, RollingSettings, Timings,
 };
 
 pub(crate) use chains::PromoteChainRequest;
 pub(crate) use development::PromoteDevelopmentRequest;
+pub use history::HISTORY_CAPACITY;
 pub(crate) use models::PromoteToEnvironmentRequest;
 
 /// The environment that promoting a development deployment targets.
@@ -48,6 +56,12 @@ pub(crate) struct World {
     assignment_seq: u64,
     /// Counter for ids of deployments the mock creates (`dpl-1`, `dpl-2`, ...).
     generated_ids: u64,
+    /// Every promotion change, per (model, environment), oldest first.
+    history: BTreeMap<(String, String), VecDeque<PromotionEvent>>,
+    /// Promotion statuses that reads show instead of the real one, per (model, environment).
+    promotion_status_overrides: BTreeMap<(String, String), String>,
+    /// Deployment statuses that reads show instead of the real one, per deployment id.
+    deployment_status_overrides: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default)]
@@ -57,15 +71,33 @@ struct ModelRec {
     /// A development → production build in flight (at most one: it counts as a promotion in
     /// progress for `production`).
     build: Option<BuildRec>,
+    /// The status every development build of this model fails with, if it should fail.
+    build_fails_with: Option<DeploymentStatus>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct EnvRec {
+    created_at: DateTime<Utc>,
     current: Option<String>,
     assigned_seq: u64,
     rolling: Option<RollingSettings>,
-    /// The running or last rolling promotion.
+    /// Makes every rolling promotion to it fail at a step.
+    failure: Option<PromotionFailure>,
+    /// The promotion in progress, or the last one (see [`Promotion`]).
     promotion: Option<PromotionRec>,
+}
+
+impl EnvRec {
+    fn new(created_at: DateTime<Utc>) -> Self {
+        Self {
+            created_at,
+            current: None,
+            assigned_seq: 0,
+            rolling: None,
+            failure: None,
+            promotion: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +110,9 @@ struct DeploymentRec {
     instance_type: Option<String>,
     labels: Option<serde_json::Map<String, serde_json::Value>>,
     created_at: DateTime<Utc>,
+    /// Simulated creation time of a deployment the mock created (not of a seeded one): such a
+    /// deployment answers `get_deployment` with 404 for a while.
+    created_by_mock_at: Option<Duration>,
 }
 
 #[derive(Debug)]
@@ -87,17 +122,101 @@ struct BuildRec {
     scale_down_previous: bool,
 }
 
+/// A promotion that is or was in progress: a rolling one, or a development build for
+/// `production` (`building`), which turns into a rolling one (or an immediate switch) when the
+/// build is done.
 #[derive(Debug, Clone)]
 struct PromotionRec {
     candidate: String,
     previous: Option<String>,
     status: PromotionStatus,
     traffic: u8,
+    /// `false` only for a build into a `production` without rolling settings.
+    rolling: bool,
+    /// The candidate is still being built; its `BuildRec` drives it, not the step scheduler.
+    building: bool,
+    /// Force roll forward requested: the next step is `SUCCEEDED`.
     force: bool,
+    /// Pause requested: the next step ends `PAUSED`.
+    pause_requested: bool,
+    /// While `PAUSED`: the status to resume with.
+    paused_from: Option<PromotionStatus>,
+    /// Why it is `RAMPING_DOWN`, which decides how the rollback ends.
+    rollback: Option<Rollback>,
+    error_message: Option<String>,
+    /// From the environment's seed: the step it fails at.
+    failure: Option<PromotionFailure>,
+    /// Step boundaries passed so far.
+    steps: u32,
     scale_down_previous: bool,
     /// The environment's settings when the promotion started.
     settings: RollingSettings,
     next_step_at: Duration,
+    ended_at: Option<Duration>,
+}
+
+/// Why a promotion rolls back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rollback {
+    /// `cancel_promotion` with traffic on the candidate: ends `CANCELED`.
+    Cancel,
+    /// The candidate failed: ends `FAILED`.
+    Failure,
+}
+
+impl PromotionRec {
+    /// A promotion of `candidate` accepted at `at`, `RELEASING` with no traffic yet.
+    fn new(
+        candidate: &str,
+        previous: Option<String>,
+        settings: Option<RollingSettings>,
+        scale_down_previous: bool,
+        at: Duration,
+    ) -> Self {
+        let rolling = settings.is_some();
+        let settings = settings.unwrap_or_default();
+        Self {
+            candidate: candidate.to_owned(),
+            previous,
+            status: PromotionStatus::Releasing,
+            traffic: 0,
+            rolling,
+            building: false,
+            force: false,
+            pause_requested: false,
+            paused_from: None,
+            rollback: None,
+            error_message: None,
+            failure: None,
+            steps: 0,
+            scale_down_previous,
+            settings,
+            next_step_at: at + settings.step_interval(),
+            ended_at: None,
+        }
+    }
+
+    /// Whether the step scheduler moves it: in progress, not building, and not paused (unless
+    /// forced forward, which ends a pause at the next step).
+    fn scheduled(&self) -> bool {
+        self.status.in_progress()
+            && !self.building
+            && (self.status != PromotionStatus::Paused || self.force)
+    }
+
+    /// Ends it with a terminal `status` at `at`.
+    fn end(&mut self, status: PromotionStatus, at: Duration) {
+        self.status = status;
+        self.traffic = if status == PromotionStatus::Succeeded {
+            100
+        } else {
+            0
+        };
+        self.force = false;
+        self.pause_requested = false;
+        self.paused_from = None;
+        self.ended_at = Some(at);
+    }
 }
 
 #[derive(Debug, Default)]
@@ -105,8 +224,9 @@ struct ChainRec {
     environments: BTreeMap<String, ChainEnvRec>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct ChainEnvRec {
+    created_at: DateTime<Utc>,
     current: Option<String>,
     assigned_seq: u64,
 }
@@ -138,6 +258,9 @@ impl World {
             chain_deployments: BTreeMap::new(),
             assignment_seq: 0,
             generated_ids: 0,
+            history: BTreeMap::new(),
+            promotion_status_overrides: BTreeMap::new(),
+            deployment_status_overrides: BTreeMap::new(),
         }
     }
 
@@ -173,7 +296,7 @@ impl World {
         let promotions = self.models.iter().flat_map(|(model_id, model)| {
             model.environments.iter().filter_map(move |(env, rec)| {
                 let promotion = rec.promotion.as_ref()?;
-                promotion.status.in_progress().then(|| {
+                promotion.scheduled().then(|| {
                     (
                         promotion.next_step_at,
                         Due::Promotion {
@@ -255,7 +378,7 @@ impl World {
     }
 
     pub(crate) fn environment(&self, model_id: &str, env: &str) -> Option<Environment> {
-        let rec = self.models.get(model_id)?.environments.get(env)?;
+        let rec = self.env_rec(model_id, env)?;
         Some(Environment {
             name: env.to_owned(),
             deployment_id: rec.current.clone(),
@@ -314,6 +437,18 @@ impl World {
     }
 
     // --- shared by the operations ----------------------------------------------------------
+
+    fn env_rec(&self, model_id: &str, env: &str) -> Option<&EnvRec> {
+        self.models.get(model_id)?.environments.get(env)
+    }
+
+    fn env_rec_mut(&mut self, model_id: &str, env: &str) -> Option<&mut EnvRec> {
+        self.models.get_mut(model_id)?.environments.get_mut(env)
+    }
+
+    fn promotion_mut(&mut self, model_id: &str, env: &str) -> Option<&mut PromotionRec> {
+        self.env_rec_mut(model_id, env)?.promotion.as_mut()
+    }
 
     /// Whether any environment of the deployment's model serves it.
     fn serves_any_environment(&self, deployment_id: &str) -> bool {
@@ -380,8 +515,13 @@ impl PromotionRec {
             previous_deployment_id: self.previous.clone(),
             status: self.status,
             traffic_percent: self.traffic,
+            rolling: self.rolling,
+            building: self.building,
             force_roll_forward: self.force,
-            next_step_at: self.status.in_progress().then_some(self.next_step_at),
+            pause_requested: self.pause_requested,
+            error_message: self.error_message.clone(),
+            next_step_at: self.scheduled().then_some(self.next_step_at),
+            ended_at: self.ended_at,
         }
     }
 }

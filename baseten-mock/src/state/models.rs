@@ -1,26 +1,13 @@
-//! Promoting a model deployment to an environment, immediately or as a rolling promotion, and
-//! the rolling promotion's steps, force roll forward and rollback.
-//!
-//! A rolling promotion (environment with [`RollingSettings`](crate::RollingSettings)) moves one step every
-//! `step_seconds` of simulated time after it is accepted:
-//!
-//! | step | status | traffic on the candidate |
-//! |---|---|---|
-//! | accepted | `RELEASING` | 0 % |
-//! | each step | `RAMPING_UP` | + `step_percent` |
-//! | traffic reaches 100 % | `SUCCEEDED` | 100 %: the environment serves the candidate |
-//!
-//! After a rollback starts ([`World::fail_promotion`]) each step is `RAMPING_DOWN` by
-//! `step_percent` until 0 %, then `FAILED`. A force roll forward makes the next step, whichever
-//! it would have been, `SUCCEEDED`.
+//! Promoting a model deployment to an environment: at once, or by starting a rolling promotion
+//! (whose steps and signals are in `rolling.rs`).
 
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::{PRODUCTION, PromotionRec, World};
-use crate::error::{ApiError, MockError};
-use crate::types::{Deployment, PromotionStatus};
+use crate::error::ApiError;
+use crate::types::{Deployment, PromotionEvent, PromotionStatus};
 
 /// `PromoteToEnvironmentRequestV1`, after the body has been validated against the spec.
 #[derive(Debug, Clone, Deserialize)]
@@ -57,19 +44,13 @@ impl World {
         let candidate = self
             .deployments
             .get(deployment_id)
-            .ok_or_else(|| ApiError::not_found(format!("Deployment {deployment_id} not found.")))?;
+            .ok_or_else(|| deployment_not_found(deployment_id))?;
         if candidate.model_id != model_id {
             return Err(ApiError::validation(format!(
                 "Deployment {deployment_id} does not belong to model {model_id}."
             )));
         }
-        let building = env == PRODUCTION && model.build.is_some();
-        if building
-            || env_rec
-                .promotion
-                .as_ref()
-                .is_some_and(|p| p.status.in_progress())
-        {
+        if self.promotion_blocks(model_id, env) {
             return Err(promotion_in_progress(env));
         }
         if candidate.status.blocks_promotion() {
@@ -93,6 +74,7 @@ impl World {
                 candidate.instance_type = Some(instance_type);
             }
             let now = self.clock.now();
+            self.supersede_paused(model_id, env, now);
             self.start_promotion(
                 model_id,
                 env,
@@ -102,11 +84,40 @@ impl World {
             );
         }
         self.deployment(deployment_id)
-            .ok_or_else(|| ApiError::not_found(format!("Deployment {deployment_id} not found.")))
+            .ok_or_else(|| deployment_not_found(deployment_id))
+    }
+
+    /// Whether a new promotion to the environment must be refused: one is in progress (a
+    /// development build counts, for `production`) and not paused. Baseten rejects a second
+    /// promotion "until the current one completes, pauses or is canceled".
+    pub(super) fn promotion_blocks(&self, model_id: &str, env: &str) -> bool {
+        let Some(model) = self.models.get(model_id) else {
+            return false;
+        };
+        let building = env == PRODUCTION && model.build.is_some();
+        building
+            || model
+                .environments
+                .get(env)
+                .and_then(|env| env.promotion.as_ref())
+                .is_some_and(|p| p.status.in_progress() && p.status != PromotionStatus::Paused)
+    }
+
+    /// A paused promotion that a new one replaces ends `CANCELED` (its traffic goes back to the
+    /// current deployment at once).
+    pub(super) fn supersede_paused(&mut self, model_id: &str, env: &str, at: Duration) {
+        if let Some(promotion) = self.promotion_mut(model_id, env)
+            && promotion.status == PromotionStatus::Paused
+        {
+            promotion.end(PromotionStatus::Canceled, at);
+            self.note_promotion(model_id, env, at);
+        }
     }
 
     /// Starts promoting `candidate` at simulated time `at`: a rolling promotion if the
-    /// environment has rolling settings, else an immediate switch.
+    /// environment has rolling settings, else an immediate switch. A development build for the
+    /// environment (`building`) hands its pending force roll forward or pause on to the rolling
+    /// promotion, or ends `SUCCEEDED` with the switch.
     pub(super) fn start_promotion(
         &mut self,
         model_id: &str,
@@ -115,123 +126,49 @@ impl World {
         scale_down_previous: bool,
         at: Duration,
     ) {
-        let Some(env_rec) = self
-            .models
-            .get_mut(model_id)
-            .and_then(|model| model.environments.get_mut(env))
-        else {
+        let Some(env_rec) = self.env_rec_mut(model_id, env) else {
             return;
         };
+        let built = env_rec
+            .promotion
+            .take()
+            .filter(|p| p.building && p.candidate == candidate);
         match env_rec.rolling {
             Some(settings) => {
-                env_rec.promotion = Some(PromotionRec {
-                    candidate: candidate.to_owned(),
-                    previous: env_rec.current.clone(),
-                    status: PromotionStatus::Releasing,
-                    traffic: 0,
-                    force: false,
+                let mut promotion = PromotionRec::new(
+                    candidate,
+                    env_rec.current.clone(),
+                    Some(settings),
                     scale_down_previous,
-                    settings,
-                    next_step_at: at + settings.step_interval(),
-                });
-            }
-            None => self.assign_model_environment(model_id, env, candidate, scale_down_previous),
-        }
-    }
-
-    /// One step of a rolling promotion, due at `at`.
-    pub(super) fn step_promotion(&mut self, model_id: &str, env: &str, at: Duration) {
-        let Some(promotion) = self
-            .models
-            .get_mut(model_id)
-            .and_then(|model| model.environments.get_mut(env))
-            .and_then(|env| env.promotion.as_mut())
-        else {
-            return;
-        };
-        let step = promotion.settings.step_percent.clamp(1, 100);
-        let (status, traffic) = if promotion.force {
-            (PromotionStatus::Succeeded, 100)
-        } else {
-            match promotion.status {
-                PromotionStatus::Releasing | PromotionStatus::RampingUp => {
-                    let traffic = promotion.traffic.saturating_add(step).min(100);
-                    let status = if traffic == 100 {
-                        PromotionStatus::Succeeded
-                    } else {
-                        PromotionStatus::RampingUp
-                    };
-                    (status, traffic)
+                    at,
+                );
+                promotion.failure = env_rec.failure.clone();
+                if let Some(built) = built {
+                    promotion.force = built.force;
+                    promotion.pause_requested = built.pause_requested;
                 }
-                PromotionStatus::RampingDown => {
-                    let traffic = promotion.traffic.saturating_sub(step);
-                    let status = if traffic == 0 {
-                        PromotionStatus::Failed
-                    } else {
-                        PromotionStatus::RampingDown
-                    };
-                    (status, traffic)
+                env_rec.promotion = Some(promotion);
+                self.note_promotion(model_id, env, at);
+            }
+            None => {
+                // An immediate promotion is never in progress; a build that led to it ends.
+                if let Some(mut built) = built {
+                    built.building = false;
+                    built.end(PromotionStatus::Succeeded, at);
+                    env_rec.promotion = Some(built);
                 }
-                // Terminal: never due (see `earliest_due`).
-                done @ (PromotionStatus::Succeeded | PromotionStatus::Failed) => {
-                    (done, promotion.traffic)
-                }
+                self.assign_model_environment(model_id, env, candidate, scale_down_previous);
+                self.push_event(
+                    model_id,
+                    env,
+                    PromotionEvent {
+                        at,
+                        deployment_id: candidate.to_owned(),
+                        status: PromotionStatus::Succeeded,
+                        percent_traffic: 100,
+                    },
+                );
             }
-        };
-        promotion.status = status;
-        promotion.traffic = traffic;
-        promotion.next_step_at = at + promotion.settings.step_interval();
-        if status == PromotionStatus::Succeeded {
-            let candidate = promotion.candidate.clone();
-            let scale_down = promotion.scale_down_previous;
-            self.assign_model_environment(model_id, env, &candidate, scale_down);
-        }
-    }
-
-    /// `POST /v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion`.
-    pub(crate) fn force_roll_forward(&mut self, model_id: &str, env: &str) -> Result<(), ApiError> {
-        self.sync();
-        let env_rec = self
-            .models
-            .get_mut(model_id)
-            .ok_or_else(|| model_not_found(model_id))?
-            .environments
-            .get_mut(env)
-            .ok_or_else(|| env_not_found(model_id, env))?;
-        match env_rec.promotion.as_mut() {
-            Some(promotion) if promotion.status.in_progress() => {
-                promotion.force = true;
-                Ok(())
-            }
-            // Baseten's documented answer for the sibling "cancel promotion" operation; what
-            // force roll forward answers here is not documented.
-            _ => Err(ApiError::validation(format!(
-                "Environment {env} has no in progress promotion."
-            ))),
-        }
-    }
-
-    /// Simulates the candidate failing: the promotion starts `RAMPING_DOWN` at its next step.
-    pub(crate) fn fail_promotion(&mut self, model_id: &str, env: &str) -> Result<(), MockError> {
-        self.sync();
-        let env_rec = self
-            .models
-            .get_mut(model_id)
-            .ok_or_else(|| MockError::NotFound(format!("model {model_id} not found")))?
-            .environments
-            .get_mut(env)
-            .ok_or_else(|| {
-                MockError::NotFound(format!("environment {env} not found for model {model_id}"))
-            })?;
-        match env_rec.promotion.as_mut() {
-            Some(promotion) if promotion.status.in_progress() => {
-                promotion.status = PromotionStatus::RampingDown;
-                Ok(())
-            }
-            _ => Err(MockError::NoPromotionInProgress {
-                model_id: model_id.to_owned(),
-                env: env.to_owned(),
-            }),
         }
     }
 }
@@ -242,6 +179,10 @@ pub(super) fn model_not_found(model_id: &str) -> ApiError {
 
 pub(super) fn env_not_found(model_id: &str, env: &str) -> ApiError {
     ApiError::not_found(format!("Environment {env} not found for model {model_id}."))
+}
+
+pub(super) fn deployment_not_found(deployment_id: &str) -> ApiError {
+    ApiError::not_found(format!("Deployment {deployment_id} not found."))
 }
 
 pub(super) fn promotion_in_progress(env: &str) -> ApiError {

@@ -117,7 +117,10 @@ impl World {
         let now = self.clock.wall(self.clock.now());
 
         for model in &seed.models {
-            let mut rec = ModelRec::default();
+            let mut rec = ModelRec {
+                build_fails_with: model.build_fails_with,
+                ..ModelRec::default()
+            };
             for d in &model.deployments {
                 if d.development {
                     rec.development = Some(d.id.clone());
@@ -137,11 +140,14 @@ impl World {
                         current: env.deployment_id.clone(),
                         assigned_seq: seq,
                         rolling: env.rolling,
-                        promotion: None,
+                        failure: env.promotion_failure.clone(),
+                        ..EnvRec::new(now)
                     },
                 );
             }
-            rec.environments.entry(PRODUCTION.to_owned()).or_default();
+            rec.environments
+                .entry(PRODUCTION.to_owned())
+                .or_insert_with(|| EnvRec::new(now));
             self.models.insert(model.id.clone(), rec);
         }
 
@@ -188,12 +194,19 @@ impl World {
                 rec.environments.insert(
                     env.name.clone(),
                     ChainEnvRec {
+                        created_at: now,
                         current: env.deployment_id.clone(),
                         assigned_seq: seq,
                     },
                 );
             }
-            rec.environments.entry(PRODUCTION.to_owned()).or_default();
+            rec.environments
+                .entry(PRODUCTION.to_owned())
+                .or_insert_with(|| ChainEnvRec {
+                    created_at: now,
+                    current: None,
+                    assigned_seq: 0,
+                });
             self.chains.insert(chain.id.clone(), rec);
         }
         Ok(())
@@ -268,6 +281,34 @@ impl World {
                         );
                     }
                 }
+                if let Some(failure) = &env.promotion_failure {
+                    if env.rolling.is_none() {
+                        return Err(check.fail(
+                            format!("{at}.promotion_failure"),
+                            "needs `rolling`: promotions to an environment without rolling \
+                             settings take effect at once and cannot fail at a step",
+                        ));
+                    }
+                    if failure.at_step == 0 {
+                        return Err(check.fail(
+                            format!("{at}.promotion_failure.at_step"),
+                            "must be at least 1 (the first step boundary)",
+                        ));
+                    }
+                }
+            }
+            if let Some(status) = model.build_fails_with
+                && !matches!(
+                    status,
+                    DeploymentStatus::BuildFailed
+                        | DeploymentStatus::DeployFailed
+                        | DeploymentStatus::Failed
+                )
+            {
+                return Err(check.fail(
+                    format!("{at}.build_fails_with"),
+                    format!("must be BUILD_FAILED, DEPLOY_FAILED or FAILED, not {status}"),
+                ));
             }
         }
 
@@ -348,5 +389,6 @@ fn deployment_rec(
         instance_type: d.instance_type_name.clone(),
         labels: d.labels.clone(),
         created_at: d.created_at.unwrap_or(now),
+        created_by_mock_at: None,
     }
 }

@@ -48,4 +48,75 @@ pub async fn post(mock: &MockServer, path: &str, body: Option<&str>) -> (u16, Va
     (status, json)
 }
 
+/// `GET {mock}{path}` with the mock's key; returns status and JSON.
+pub async fn get(mock: &MockServer, path: &str) -> (u16, Value) {
+    let response = http()
+        .get(format!("{}{path}", mock.url()))
+        .header("authorization", format!("Api-Key {}", mock.api_key()))
+        .send()
+        .await
+        .expect("the mock answers");
+    let status = response.status().as_u16();
+    let json = response.json().await.expect("a JSON body");
+    (status, json)
+}
+
+/// Promotes `deployment_id` to a model environment through the client.
+pub async fn promote(
+    mock: &MockServer,
+    model_id: &str,
+    env: &str,
+    deployment_id: &str,
+) -> baseten_api::types::DeploymentV1 {
+    mock.client()
+        .promote_model_to_environment()
+        .model_id(model_id)
+        .env_name(env)
+        .body(
+            baseten_api::types::PromoteToEnvironmentRequestV1::builder()
+                .deployment_id(deployment_id),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("promote {deployment_id} to {model_id}/{env}: {e}"))
+        .into_inner()
+}
+
+/// A model environment read through the client (`get_environment`).
+pub async fn environment(
+    mock: &MockServer,
+    model_id: &str,
+    env: &str,
+) -> baseten_api::types::EnvironmentV1 {
+    mock.client()
+        .get_environment()
+        .model_id(model_id)
+        .env_name(env)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("get_environment {model_id}/{env}: {e}"))
+        .into_inner()
+}
+
+/// What an environment read says about its promotion: status and traffic, or `None` when
+/// `in_progress_promotion` is null.
+pub fn promotion_of(env: &baseten_api::types::EnvironmentV1) -> Option<(String, i64)> {
+    env.in_progress_promotion
+        .as_ref()
+        .map(|p| (p.status.to_string(), p.percent_traffic_to_new_version))
+}
+
+/// The ids of an environment read's current and candidate deployments.
+pub fn deployments_of(env: &baseten_api::types::EnvironmentV1) -> (Option<String>, Option<String>) {
+    (
+        env.current_deployment.as_ref().map(|d| d.id.clone()),
+        env.candidate_deployment.as_ref().map(|d| d.id.clone()),
+    )
+}
+
+/// `Some((status, traffic))` in the form [`promotion_of`] returns.
+pub fn shown(status: &str, traffic: i64) -> Option<(String, i64)> {
+    Some((status.to_owned(), traffic))
+}
+
 pub const MINUTE: Duration = Duration::from_secs(60);

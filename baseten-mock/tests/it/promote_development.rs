@@ -210,15 +210,27 @@ async fn a_rolling_production_rolls_the_built_deployment_out() {
 
     mock.advance(Duration::from_secs(19));
     assert_eq!(status(&mock, &new.id), DeploymentStatus::LoadingModel);
-    assert!(mock.promotion("m", "production").is_none());
+    // While it builds, production's promotion is in progress, its candidate still building.
+    let p = mock
+        .promotion("m", "production")
+        .expect("a promotion while building");
+    assert_eq!(
+        (p.status, p.traffic_percent, p.building),
+        (PromotionStatus::Releasing, 0, true)
+    );
+    assert_eq!(
+        p.next_step_at, None,
+        "the build, not the step clock, moves it"
+    );
     mock.advance(Duration::from_secs(1));
     assert_eq!(status(&mock, &new.id), DeploymentStatus::Active);
     let p = mock.promotion("m", "production").expect("rollout started");
     assert_eq!(
-        (p.status, p.traffic_percent),
-        (PromotionStatus::Releasing, 0)
+        (p.status, p.traffic_percent, p.building),
+        (PromotionStatus::Releasing, 0, false)
     );
     assert_eq!(p.candidate_deployment_id, new.id);
+    assert_eq!(p.next_step_at, Some(Duration::from_secs(50)));
 
     // 20 s build, then 30 s per step: 50 % at 50 s, done at 80 s.
     mock.advance(Duration::from_secs(30));

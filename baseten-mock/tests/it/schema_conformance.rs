@@ -1,13 +1,15 @@
 //! Every answer the mock sends matches `openapi/baseten.yaml`, over many generated scenarios.
 //!
 //! A seeded generator builds random worlds (every deployment status, nulls in every nullable
-//! field, rolling and immediate environments, chains with and without chainlets) and sends
-//! random sequences of the four operations — valid and invalid ids, flags set, unset or
-//! omitted — with random clock advances and rollbacks in between. Each 200 body is checked
-//! with a JSON Schema validator built here from the spec file, independently of the mock's
-//! own: strictly (no property the schema lacks), with `format: date-time` checked. Every
-//! error body must be `{"code", "message"}`. The mock's own response check is switched off so
-//! this test sees exactly what it would send.
+//! field, rolling and immediate environments, promotions and builds that fail, chains with and
+//! without chainlets, random 404 windows and visibility of ended promotions) and sends random
+//! sequences of all the spec's operations — promotions, signals (cancel, force cancel, pause,
+//! resume, force roll forward) and reads; valid and invalid ids, flags set, unset or omitted —
+//! with random clock advances and rollbacks in between. Each 200 body is checked with a JSON
+//! Schema validator built here from the spec file, independently of the mock's own: strictly
+//! (no property the schema lacks), with `format: date-time` checked. Every error body must be
+//! `{"code", "message"}`. The mock's own response check is switched off so this test sees
+//! exactly what it would send.
 
 use crate::common;
 
@@ -16,13 +18,13 @@ use std::time::Duration;
 
 use baseten_mock::{
     AutoscalingSettings, ChainDeploymentSeed, ChainEnvironmentSeed, ChainSeed, ChainletSeed,
-    DeploymentSeed, DeploymentStatus, EnvironmentSeed, MockServer, ModelSeed, RollingSettings,
-    Seed,
+    DeploymentSeed, DeploymentStatus, EnvironmentSeed, MockServer, ModelSeed, PromotionFailure,
+    RollingSettings, Seed, Timings,
 };
 use serde_json::{Value, json};
 
-const SCENARIOS: u64 = 30;
-const STEPS: usize = 40;
+const SCENARIOS: u64 = 40;
+const STEPS: usize = 60;
 
 /// SplitMix64: reproducible random numbers without a dependency.
 struct Rng(u64);
@@ -131,8 +133,22 @@ fn world(rng: &mut Rng) -> Seed {
                     step_percent: 1 + rng.below(100) as u8,
                     step_seconds: 1 + rng.below(120),
                 });
+                if rng.chance(25) {
+                    let mut failure = PromotionFailure::at_step(1 + rng.below(4) as u32);
+                    if rng.chance(50) {
+                        failure = failure.error_message("Replicas crashed.");
+                    }
+                    environment = environment.promotion_failure(failure);
+                }
             }
             model = model.environment(environment);
+        }
+        if rng.chance(20) {
+            model = model.build_fails_with(*rng.pick(&[
+                DeploymentStatus::BuildFailed,
+                DeploymentStatus::DeployFailed,
+                DeploymentStatus::Failed,
+            ]));
         }
         seed = seed.model(model);
     }
@@ -177,6 +193,10 @@ impl Validators {
             "DeploymentV1",
             "ChainDeploymentV1",
             "SignalPromotionResponseV1",
+            "CancelPromotionResponseV1",
+            "EnvironmentV1",
+            "EnvironmentsV1",
+            "ChainEnvironmentV1",
         ] {
             let schema = json!({
                 "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -232,8 +252,249 @@ fn flags(rng: &mut Rng, names: &[&str]) -> serde_json::Map<String, Value> {
 struct Tally {
     ok: BTreeMap<&'static str, usize>,
     errors: BTreeMap<u16, usize>,
+    /// Deployment statuses answered at the top level of a body.
     statuses: BTreeSet<String>,
+    /// `in_progress_promotion.status` values answered.
+    promotion_statuses: BTreeSet<String>,
     checked: usize,
+}
+
+impl Tally {
+    /// Notes the statuses a 200 body shows.
+    fn saw(&mut self, body: &Value) {
+        if let Some(s) = body["status"].as_str() {
+            self.statuses.insert(s.to_owned());
+        }
+        let environments = match body["environments"].as_array() {
+            Some(list) => list.iter().collect(),
+            None => vec![body],
+        };
+        for env in environments {
+            if let Some(s) = env["in_progress_promotion"]["status"].as_str() {
+                self.promotion_statuses.insert(s.to_owned());
+            }
+        }
+    }
+}
+
+/// The ids a scenario draws from: the seed's, ids the mock creates, and ids that do not exist.
+struct Ids {
+    models: Vec<String>,
+    deployments: Vec<String>,
+    chains: Vec<String>,
+    chain_deployments: Vec<String>,
+}
+
+impl Ids {
+    fn of(seed: &Seed) -> Self {
+        Self {
+            models: seed.models.iter().map(|m| m.id.clone()).collect(),
+            deployments: seed
+                .models
+                .iter()
+                .flat_map(|m| m.deployments.iter().map(|d| d.id.clone()))
+                .chain(["dpl-1".into(), "dpl-2".into(), "nope".into()])
+                .collect(),
+            chains: seed
+                .chains
+                .iter()
+                .map(|c| c.id.clone())
+                .chain(["nope".into()])
+                .collect(),
+            chain_deployments: seed
+                .chains
+                .iter()
+                .flat_map(|c| c.deployments.iter().map(|d| d.id.clone()))
+                .chain(["nope".into()])
+                .collect(),
+        }
+    }
+
+    /// Mostly a model that exists, so that most requests get past the 404s.
+    fn model(&self, rng: &mut Rng) -> String {
+        if rng.chance(90) {
+            rng.pick(&self.models).clone()
+        } else {
+            "nope".to_owned()
+        }
+    }
+
+    /// Mostly one of `model`'s deployments.
+    fn deployment_of(&self, rng: &mut Rng, model: &str) -> String {
+        let own: Vec<_> = self
+            .deployments
+            .iter()
+            .filter(|id| id.starts_with(&format!("{model}-")) || id.starts_with("dpl-"))
+            .collect();
+        if !own.is_empty() && rng.chance(80) {
+            (*rng.pick(&own)).clone()
+        } else {
+            rng.pick(&self.deployments).clone()
+        }
+    }
+}
+
+fn environment_name(rng: &mut Rng) -> &'static str {
+    match rng.below(10) {
+        0..=5 => "production",
+        6..=8 => "staging",
+        _ => "nope",
+    }
+}
+
+/// One request to send.
+struct Request {
+    operation: &'static str,
+    schema: &'static str,
+    method: reqwest::Method,
+    path: String,
+    body: Option<Value>,
+}
+
+const SIGNALS: [(&str, &str); 5] = [
+    ("force_roll_forward_promotion", "SignalPromotionResponseV1"),
+    ("cancel_promotion", "CancelPromotionResponseV1"),
+    ("force_cancel_promotion", "SignalPromotionResponseV1"),
+    ("pause_promotion", "SignalPromotionResponseV1"),
+    ("resume_promotion", "SignalPromotionResponseV1"),
+];
+
+/// The next request of a scenario, or `None` for a step that moves the clock or fails a
+/// promotion instead.
+fn next_request(rng: &mut Rng, ids: &Ids, mock: &MockServer) -> Option<Request> {
+    let model = ids.model(rng);
+    let env = environment_name(rng);
+    let post = reqwest::Method::POST;
+    let get = reqwest::Method::GET;
+    let request = match rng.below(13) {
+        0 | 1 => {
+            let mut body = flags(
+                rng,
+                &[
+                    "scale_down_previous_deployment",
+                    "preserve_env_instance_type",
+                ],
+            );
+            body.insert(
+                "deployment_id".into(),
+                json!(ids.deployment_of(rng, &model)),
+            );
+            Request {
+                operation: "promote_model_to_environment",
+                schema: "DeploymentV1",
+                method: post,
+                path: format!("/v1/models/{model}/environments/{env}/promote"),
+                body: Some(Value::Object(body)),
+            }
+        }
+        2 => Request {
+            operation: "promote_development_to_production",
+            schema: "DeploymentV1",
+            method: post,
+            path: format!("/v1/models/{model}/deployments/development/promote"),
+            body: Some(Value::Object(flags(
+                rng,
+                &[
+                    "scale_down_previous_production",
+                    "preserve_env_instance_type",
+                ],
+            ))),
+        },
+        3 => {
+            let mut body = flags(rng, &["scale_down_previous_deployment"]);
+            body.insert(
+                "deployment_id".into(),
+                json!(rng.pick(&ids.chain_deployments)),
+            );
+            let chain = rng.pick(&ids.chains).clone();
+            Request {
+                operation: "promote_chain_to_environment",
+                schema: "ChainDeploymentV1",
+                method: post,
+                path: format!("/v1/chains/{chain}/environments/{env}/promote"),
+                body: Some(Value::Object(body)),
+            }
+        }
+        4 | 5 => {
+            // Mostly where a promotion is in progress.
+            let running: Vec<(String, &str)> = ids
+                .models
+                .iter()
+                .flat_map(|m| ["production", "staging"].map(|e| (m.clone(), e)))
+                .filter(|(m, e)| mock.promotion(m, e).is_some_and(|p| p.status.in_progress()))
+                .collect();
+            let (model, env) = if !running.is_empty() && rng.chance(85) {
+                rng.pick(&running).clone()
+            } else {
+                (model, env)
+            };
+            let (operation, schema) = *rng.pick(&SIGNALS);
+            Request {
+                operation,
+                schema,
+                method: post,
+                path: format!("/v1/models/{model}/environments/{env}/{operation}"),
+                body: None,
+            }
+        }
+        6 | 7 => Request {
+            operation: "get_environment",
+            schema: "EnvironmentV1",
+            method: get,
+            path: format!("/v1/models/{model}/environments/{env}"),
+            body: None,
+        },
+        8 => Request {
+            operation: "list_environments",
+            schema: "EnvironmentsV1",
+            method: get,
+            path: format!("/v1/models/{model}/environments"),
+            body: None,
+        },
+        9 => Request {
+            operation: "get_deployment",
+            schema: "DeploymentV1",
+            method: get,
+            path: format!(
+                "/v1/models/{model}/deployments/{}",
+                ids.deployment_of(rng, &model)
+            ),
+            body: None,
+        },
+        10 => {
+            let chain = rng.pick(&ids.chains).clone();
+            if rng.chance(50) {
+                Request {
+                    operation: "get_chain_environment",
+                    schema: "ChainEnvironmentV1",
+                    method: get,
+                    path: format!("/v1/chains/{chain}/environments/{env}"),
+                    body: None,
+                }
+            } else {
+                Request {
+                    operation: "get_chain_deployment",
+                    schema: "ChainDeploymentV1",
+                    method: get,
+                    path: format!(
+                        "/v1/chains/{chain}/deployments/{}",
+                        rng.pick(&ids.chain_deployments)
+                    ),
+                    body: None,
+                }
+            }
+        }
+        11 => {
+            mock.advance(Duration::from_secs(rng.below(200)));
+            return None;
+        }
+        _ => {
+            // Often fails (nothing in progress); that is fine, it is not an HTTP answer.
+            let _ = mock.fail_promotion(&model, env);
+            return None;
+        }
+    };
+    Some(request)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -245,145 +506,45 @@ async fn every_answer_over_many_scenarios_matches_the_spec() {
     for scenario in 0..SCENARIOS {
         let mut rng = Rng(scenario);
         let seed = world(&mut rng);
+        let timings = Timings::default()
+            .new_deployment_not_found(Duration::from_secs(rng.below(3) * 5))
+            .ended_promotion_visible(Duration::from_secs(rng.below(3) * 60));
         let mock = MockServer::builder()
             .seed(seed.clone())
+            .timings(timings)
             .no_rate_limit()
             .validate_responses(false)
             .start()
             .await
             .unwrap();
-        let model_ids: Vec<String> = seed.models.iter().map(|m| m.id.clone()).collect();
-        let deployment_ids: Vec<String> = seed
-            .models
-            .iter()
-            .flat_map(|m| m.deployments.iter().map(|d| d.id.clone()))
-            .chain(["dpl-1".into(), "nope".into()])
-            .collect();
-        let chain_ids: Vec<String> = seed
-            .chains
-            .iter()
-            .map(|c| c.id.clone())
-            .chain(["nope".into()])
-            .collect();
-        let chain_deployment_ids: Vec<String> = seed
-            .chains
-            .iter()
-            .flat_map(|c| c.deployments.iter().map(|d| d.id.clone()))
-            .chain(["nope".into()])
-            .collect();
+        let ids = Ids::of(&seed);
 
         for step in 0..STEPS {
-            // Mostly ids that exist, so that most requests get past the 404s.
-            let mut model = if rng.chance(90) {
-                rng.pick(&model_ids).clone()
-            } else {
-                "nope".to_owned()
+            let Some(request) = next_request(&mut rng, &ids, &mock) else {
+                continue;
             };
-            let mut env = match rng.below(10) {
-                0..=5 => "production",
-                6..=8 => "staging",
-                _ => "nope",
-            };
-            let (operation, schema, path, body) = match rng.below(6) {
-                0 => {
-                    let mut body = flags(
-                        &mut rng,
-                        &[
-                            "scale_down_previous_deployment",
-                            "preserve_env_instance_type",
-                        ],
-                    );
-                    let own: Vec<_> = deployment_ids
-                        .iter()
-                        .filter(|id| id.starts_with(&format!("{model}-")))
-                        .collect();
-                    let id = if !own.is_empty() && rng.chance(80) {
-                        (*rng.pick(&own)).clone()
-                    } else {
-                        rng.pick(&deployment_ids).clone()
-                    };
-                    body.insert("deployment_id".into(), json!(id));
-                    (
-                        "promote_model_to_environment",
-                        "DeploymentV1",
-                        format!("/v1/models/{model}/environments/{env}/promote"),
-                        Some(Value::Object(body)),
-                    )
-                }
-                1 => (
-                    "promote_development_to_production",
-                    "DeploymentV1",
-                    format!("/v1/models/{model}/deployments/development/promote"),
-                    Some(Value::Object(flags(
-                        &mut rng,
-                        &[
-                            "scale_down_previous_production",
-                            "preserve_env_instance_type",
-                        ],
-                    ))),
-                ),
-                2 => {
-                    let mut body = flags(&mut rng, &["scale_down_previous_deployment"]);
-                    body.insert(
-                        "deployment_id".into(),
-                        json!(rng.pick(&chain_deployment_ids)),
-                    );
-                    let chain = rng.pick(&chain_ids).clone();
-                    (
-                        "promote_chain_to_environment",
-                        "ChainDeploymentV1",
-                        format!("/v1/chains/{chain}/environments/{env}/promote"),
-                        Some(Value::Object(body)),
-                    )
-                }
-                3 => {
-                    // Mostly where a rolling promotion is running.
-                    let running: Vec<(String, &str)> = model_ids
-                        .iter()
-                        .flat_map(|m| ["production", "staging"].map(|e| (m.clone(), e)))
-                        .filter(|(m, e)| {
-                            mock.promotion(m, e).is_some_and(|p| p.status.in_progress())
-                        })
-                        .collect();
-                    if !running.is_empty() && rng.chance(80) {
-                        (model, env) = rng.pick(&running).clone();
-                    }
-                    (
-                        "force_roll_forward_promotion",
-                        "SignalPromotionResponseV1",
-                        format!(
-                            "/v1/models/{model}/environments/{env}/force_roll_forward_promotion"
-                        ),
-                        None,
-                    )
-                }
-                4 => {
-                    mock.advance(Duration::from_secs(rng.below(200)));
-                    continue;
-                }
-                _ => {
-                    // Often fails (nothing in progress); that is fine, it is not an HTTP answer.
-                    let _ = mock.fail_promotion(&model, env);
-                    continue;
-                }
-            };
-
-            let mut request = http
-                .post(format!("{}{path}", mock.url()))
+            let Request {
+                operation,
+                schema,
+                method,
+                path,
+                body,
+            } = request;
+            let mut sent = http
+                .request(method.clone(), format!("{}{path}", mock.url()))
                 .header("authorization", format!("Api-Key {}", mock.api_key()));
             if let Some(body) = &body {
-                request = request.json(body);
+                sent = sent.json(body);
             }
-            let response = request.send().await.expect("an answer");
+            let response = sent.send().await.expect("an answer");
             let status = response.status().as_u16();
             let answer: Value = response.json().await.expect("a JSON body");
-            let context = format!("scenario {scenario} step {step}: {operation} {path} {body:?}");
+            let context =
+                format!("scenario {scenario} step {step}: {operation} {method} {path} {body:?}");
             if status == 200 {
                 validators.check(schema, &answer, &context);
                 *tally.ok.entry(operation).or_default() += 1;
-                if let Some(s) = answer["status"].as_str() {
-                    tally.statuses.insert(s.to_owned());
-                }
+                tally.saw(&answer);
             } else {
                 assert!(matches!(status, 400 | 404), "{context}: {status} {answer}");
                 let fields = answer.as_object().expect("an object");
@@ -398,13 +559,13 @@ async fn every_answer_over_many_scenarios_matches_the_spec() {
         }
 
         // What the Rust API reports has the same shape as what the API sends.
-        for id in &deployment_ids {
+        for id in &ids.deployments {
             if let Some(d) = mock.deployment(id) {
                 validators.check("DeploymentV1", &serde_json::to_value(d).unwrap(), id);
                 tally.checked += 1;
             }
         }
-        for id in &chain_deployment_ids {
+        for id in &ids.chain_deployments {
             if let Some(d) = mock.chain_deployment(id) {
                 validators.check("ChainDeploymentV1", &serde_json::to_value(d).unwrap(), id);
                 tally.checked += 1;
@@ -412,44 +573,52 @@ async fn every_answer_over_many_scenarios_matches_the_spec() {
         }
     }
 
-    // The scenarios exercised what they are meant to.
-    for op in [
-        "promote_model_to_environment",
-        "promote_development_to_production",
-        "promote_chain_to_environment",
-        "force_roll_forward_promotion",
-    ] {
+    // The scenarios exercised what they are meant to: every operation answered 200 often
+    // enough, errors of both kinds, and the statuses that only some paths produce.
+    for op in baseten_mock::IMPLEMENTED_OPERATIONS {
         assert!(
             tally.ok.get(op).copied().unwrap_or(0) >= 5,
             "too few 200s for {op}: {:?}",
             tally.ok
         );
     }
-    assert!(
-        tally.errors.get(&400).copied().unwrap_or(0) >= 10,
-        "{:?}",
-        tally.errors
-    );
-    assert!(
-        tally.errors.get(&404).copied().unwrap_or(0) >= 10,
-        "{:?}",
-        tally.errors
-    );
-    for s in ["ACTIVE", "BUILDING"] {
+    for status in [400, 404] {
+        assert!(
+            tally.errors.get(&status).copied().unwrap_or(0) >= 10,
+            "{:?}",
+            tally.errors
+        );
+    }
+    for s in ["ACTIVE", "BUILDING", "CANCELED", "RAMPING_DOWN"] {
         assert!(
             tally.statuses.contains(s),
-            "{s} never answered: {:?}",
+            "{s} never answered at the top level: {:?}",
             tally.statuses
         );
     }
+    for s in [
+        "RELEASING",
+        "RAMPING_UP",
+        "RAMPING_DOWN",
+        "PAUSED",
+        "SUCCEEDED",
+        "FAILED",
+        "CANCELED",
+    ] {
+        assert!(
+            tally.promotion_statuses.contains(s),
+            "in_progress_promotion never showed {s}: {:?}",
+            tally.promotion_statuses
+        );
+    }
     assert!(
-        tally.checked >= 700,
+        tally.checked >= 1500,
         "only {} documents checked",
         tally.checked
     );
     eprintln!(
-        "checked {} documents; 200s: {:?}; errors: {:?}; statuses answered: {:?}",
-        tally.checked, tally.ok, tally.errors, tally.statuses
+        "checked {} documents; 200s: {:?}; errors: {:?}; statuses answered: {:?}; promotion statuses: {:?}",
+        tally.checked, tally.ok, tally.errors, tally.statuses, tally.promotion_statuses
     );
 }
 

@@ -2,8 +2,8 @@
 //! without changing anything.
 
 use baseten_mock::{
-    DeploymentSeed, DeploymentStatus, EnvironmentSeed, MockServer, ModelSeed, RollingSettings,
-    Seed, SeedError,
+    DeploymentSeed, DeploymentStatus, EnvironmentSeed, MockServer, ModelSeed, PromotionFailure,
+    RollingSettings, Seed, SeedError,
 };
 
 fn invalid_field(err: SeedError) -> String {
@@ -65,6 +65,27 @@ async fn inconsistent_seeds_are_rejected_by_field_path_and_change_nothing() {
             "models[0].deployments[0].active_replica_count",
         ),
         (Seed::new().model(ModelSeed::new("")), "models[0].id"),
+        (
+            // A failure at a step needs steps.
+            Seed::new().model(ModelSeed::new("x").environment(
+                EnvironmentSeed::new("production").promotion_failure(PromotionFailure::at_step(1)),
+            )),
+            "models[0].environments[0].promotion_failure",
+        ),
+        (
+            Seed::new().model(
+                ModelSeed::new("x").environment(
+                    EnvironmentSeed::new("production")
+                        .rolling(RollingSettings::default())
+                        .promotion_failure(PromotionFailure::at_step(0)),
+                ),
+            ),
+            "models[0].environments[0].promotion_failure.at_step",
+        ),
+        (
+            Seed::new().model(ModelSeed::new("x").build_fails_with(DeploymentStatus::Active)),
+            "models[0].build_fails_with",
+        ),
     ];
     for (seed, field) in cases {
         assert_eq!(invalid_field(mock.seed(seed).unwrap_err()), field);
@@ -177,4 +198,35 @@ async fn the_demo_seed_is_the_file_and_the_world_its_docs_describe() {
     assert_eq!(environments.len(), 1);
     assert_eq!(environments[0].name, "production");
     assert_eq!(environments[0].deployment_id.as_deref(), Some("chd-rag-1"));
+}
+
+#[test]
+fn failure_fields_are_read_from_seed_files() {
+    let text = "\
+models:
+  - id: m
+    build_fails_with: DEPLOY_FAILED
+    environments:
+      - name: production
+        rolling: {step_percent: 50}
+        promotion_failure: {at_step: 2, error_message: Replicas crashed.}
+";
+    let seed = Seed::from_yaml_str(text, "seed.yaml").unwrap();
+    let model = &seed.models[0];
+    assert_eq!(model.build_fails_with, Some(DeploymentStatus::DeployFailed));
+    assert_eq!(
+        model.environments[0].promotion_failure,
+        Some(PromotionFailure::at_step(2).error_message("Replicas crashed."))
+    );
+    let err = Seed::from_yaml_str(
+        "models:\n  - id: m\n    environments:\n      - name: p\n        promotion_failure: {step: 2}\n",
+        "bad.yaml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("models[0].environments[0].promotion_failure"),
+        "{err}"
+    );
+    assert!(err.contains("step"), "{err}");
 }
