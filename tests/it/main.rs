@@ -23,4 +23,5 @@ mod lifecycle;
 mod module_imports;
 mod support;
 mod waiters;
+mod waiters_on_the_mock;
 mod wire;
