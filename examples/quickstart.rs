@@ -20,6 +20,7 @@ use baseten_api::Client;
 use baseten_api::types::{
     PromoteRequestV1, PromoteToChainEnvironmentRequestV1, PromoteToEnvironmentRequestV1,
 };
+use baseten_api::wait::PromotionOutcome;
 use baseten_mock::{MockServer, Seed};
 
 const USAGE: &str = "\
@@ -120,6 +121,8 @@ async fn against_the_mock() -> Result<(), String> {
     chain_to_production(&mock, &client).await?;
     rolling_promotion(&mock, &client).await?;
     documented_error(&client).await?;
+    pause_resume_and_wait(&mock, &client).await?;
+    cancel_and_wait(&mock, &client).await?;
 
     println!(
         "Done in {:.2} s of real time ({} s simulated).",
@@ -300,6 +303,103 @@ async fn rolling_promotion(mock: &MockServer, client: &Client) -> Result<(), Str
         "   Production now serves {}.\n",
         production.deployment_id.as_deref().unwrap_or("nothing")
     );
+    Ok(())
+}
+
+/// Promotes `deployment` to mdl-whisper's production (a rolling promotion).
+async fn roll_whisper_to(client: &Client, deployment: &str) -> Result<(), String> {
+    client
+        .promote_model_to_environment()
+        .model_id("mdl-whisper")
+        .env_name("production")
+        .body(PromoteToEnvironmentRequestV1::builder().deployment_id(deployment))
+        .send()
+        .await
+        .map(drop)
+        .map_err(|e| format!("promote {deployment}: {e}"))
+}
+
+/// Waits for the promotion of `deployment` on the mock's clock, printing each change.
+async fn wait_for_whisper(
+    mock: &MockServer,
+    client: &Client,
+    deployment: &str,
+) -> Result<PromotionOutcome, String> {
+    client
+        .wait_for_promotion("mdl-whisper", "production", deployment)
+        .clock(mock.wait_clock())
+        .on_progress(|progress| println!("   waiting: {progress}"))
+        .await
+        .map_err(|e| format!("wait: {e}"))
+}
+
+async fn pause_resume_and_wait(mock: &MockServer, client: &Client) -> Result<(), String> {
+    step(
+        6,
+        "Roll back to dpl-whisper-v1: pause the rollout, resume it, and wait until it is done",
+    );
+    roll_whisper_to(client, "dpl-whisper-v1").await?;
+    mock.advance(Duration::from_secs(60));
+    show_promotion(mock, "+60 s: ");
+    client
+        .pause_promotion()
+        .model_id("mdl-whisper")
+        .env_name("production")
+        .send()
+        .await
+        .map_err(|e| format!("pause: {e}"))?;
+    mock.advance(Duration::from_secs(120));
+    show_promotion(mock, "paused, +120 s: ");
+    client
+        .resume_promotion()
+        .model_id("mdl-whisper")
+        .env_name("production")
+        .send()
+        .await
+        .map_err(|e| format!("resume: {e}"))?;
+    println!("   resumed; client.wait_for_promotion(..) reads the environment until it ends:");
+    match wait_for_whisper(mock, client, "dpl-whisper-v1").await? {
+        PromotionOutcome::Succeeded { deployment } => {
+            println!("   -> succeeded: {} serves production.\n", deployment.id)
+        }
+        other => return Err(format!("expected success, got {other:?}")),
+    }
+    Ok(())
+}
+
+async fn cancel_and_wait(mock: &MockServer, client: &Client) -> Result<(), String> {
+    step(
+        7,
+        "Start rolling dpl-whisper-v2 out again, cancel it, and wait",
+    );
+    roll_whisper_to(client, "dpl-whisper-v2").await?;
+    mock.advance(Duration::from_secs(120));
+    show_promotion(mock, "+120 s: ");
+    let canceled = client
+        .cancel_promotion()
+        .model_id("mdl-whisper")
+        .env_name("production")
+        .send()
+        .await
+        .map_err(|e| format!("cancel: {e}"))?
+        .into_inner();
+    println!("   cancel -> {}: {}", canceled.status, canceled.message);
+    match wait_for_whisper(mock, client, "dpl-whisper-v2").await? {
+        PromotionOutcome::Succeeded { .. } => {
+            return Err("a canceled promotion must not end as a success".to_owned());
+        }
+        outcome => {
+            let current = mock
+                .environment("mdl-whisper", "production")
+                .and_then(|e| e.deployment_id)
+                .unwrap_or_default();
+            let how = match outcome {
+                PromotionOutcome::Canceled { .. } => "canceled",
+                _ => "rolled back",
+            };
+            println!("   -> {how}, not a success: production still serves {current}.\n");
+        }
+    }
     Ok(())
 }
 
