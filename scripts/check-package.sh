@@ -12,13 +12,14 @@
 #
 # `cargo check`, not `cargo build`: it runs each build script (which is what needs the packaged
 # files) and compiles every item; code generation and linking would prove nothing more about the
-# package, and cost minutes in CI. It checks into the workspace's own `target/`, where the clippy
-# step has already checked the dependencies (checks produce no uplifted files, so nothing of the
-# workspace's build is overwritten).
+# package, and cost minutes in CI. It checks into target/fullspec, where the full-spec test
+# (xtask/tests/full_spec) has checked a standalone copy of the client with the same Cargo.lock and
+# features: the packaged client's dependencies are already checked there, and only baseten-api
+# itself and what the mock adds are compiled again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-target="$root/target"
+target="$root/target/fullspec"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/baseten-package.XXXXXX")
 trap 'rm -rf "$work"' EXIT
