@@ -44,7 +44,7 @@ unpack() {
   unpacked=$(ls -d "$work"/unpacked/"$1"-[0-9]*)
   # `cargo package` stamps every file with the same fixed date (2006), and cargo decides
   # freshness by mtime: a changed package would look older than the previous run's artifacts in
-  # target/ and not be rebuilt, so the check would pass on stale output. Files
+  # target/fullspec and not be rebuilt, so the check would pass on stale output. Files
   # dated now are always rebuilt (registry dependencies stay compiled).
   find "$unpacked" -type f -exec touch {} +
 }

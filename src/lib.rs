@@ -1,6 +1,7 @@
 //! Typed client for the [Baseten] management API: promoting model and chain
 //! deployments to environments, promoting a development deployment to
-//! production, and forcing a rolling promotion forward.
+//! production, watching, pausing, resuming, canceling or forcing a rolling
+//! promotion, and waiting until it has finished ([`wait`]).
 //!
 //! The client and its types are generated at build time by [progenitor] from
 //! `openapi/baseten-3.0.json`; this crate adds configuration
