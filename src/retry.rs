@@ -185,11 +185,7 @@ impl RetryPolicy {
     /// # let _ = policy;
     /// ```
     pub fn jitter(mut self, share: f64) -> Self {
-        self.jitter = if share.is_finite() {
-            share.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        self.jitter = jitter_share(share);
         self
     }
 
@@ -286,8 +282,22 @@ impl RetryPolicy {
     /// `wait` plus up to `jitter` of it: never less than asked, since the rate-limit window
     /// has not reset before then.
     pub(crate) fn with_jitter(&self, wait: Duration) -> Duration {
-        wait + wait.mul_f64(self.jitter * fastrand::f64())
+        add_jitter(wait, self.jitter)
     }
+}
+
+/// A jitter share as given by a caller, made a share: 0.0–1.0, and 0.0 for NaN or infinity.
+pub(crate) fn jitter_share(share: f64) -> f64 {
+    if share.is_finite() {
+        share.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// `wait` plus a random part of it, up to `share` of it (never less than `wait`).
+pub(crate) fn add_jitter(wait: Duration, share: f64) -> Duration {
+    wait + wait.mul_f64(share * fastrand::f64())
 }
 
 /// Methods that change nothing on the server (RFC 9110 "safe"), so sending one again is harmless.

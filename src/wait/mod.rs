@@ -96,11 +96,7 @@ impl Polling {
     /// The share of each interval added at random (0.0–1.0), so that many waiters started at
     /// once do not poll at once.
     pub fn jitter(mut self, share: f64) -> Self {
-        self.jitter = if share.is_finite() {
-            share.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        self.jitter = crate::retry::jitter_share(share);
         self
     }
 
@@ -125,7 +121,7 @@ impl Polling {
     }
 
     pub(crate) fn jittered(&self, interval: Duration) -> Duration {
-        interval + interval.mul_f64(self.jitter * fastrand::f64())
+        crate::retry::add_jitter(interval, self.jitter)
     }
 }
 

@@ -10,12 +10,19 @@ use crate::wire::{
     assert_headers, client_for, deployment_json, only_request, server_answering, wire,
 };
 
-/// Calls operation `name` with fixed ids, for the tests that are the same for every operation.
-async fn call(client: &Client, name: &str) -> Result<(), Error> {
-    let (m, e) = ("m-1", "production");
+/// Calls operation `name` with model `m` and environment `e` (and fixed deployment and chain
+/// ids), for the tests that are the same for every operation.
+pub(crate) async fn call_on(client: &Client, name: &str, m: &str, e: &str) -> Result<(), Error> {
     match name {
         "cancel_promotion" => client
             .cancel_promotion()
+            .model_id(m)
+            .env_name(e)
+            .send()
+            .await
+            .map(drop),
+        "force_roll_forward_promotion" => client
+            .force_roll_forward_promotion()
             .model_id(m)
             .env_name(e)
             .send()
@@ -145,7 +152,7 @@ fn operations() -> Vec<(&'static str, &'static str, &'static str, Value)> {
 async fn each_operation_sends_its_method_and_path_and_no_body() {
     for (name, method, path, answer) in operations() {
         let server = server_answering(answer).await;
-        call(&client_for(&server), name)
+        call_on(&client_for(&server), name, "m-1", "production")
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let request = only_request(&server).await;

@@ -57,6 +57,13 @@ async fn wait(mock: &MockServer, timeout: Duration) -> Result<PromotionOutcome, 
         .await
 }
 
+/// Sends one of the lifecycle signals to the environment; it must be accepted.
+async fn signal(client: &Client, operation: &str) {
+    crate::lifecycle::call_on(client, operation, MODEL, ENV)
+        .await
+        .unwrap_or_else(|e| panic!("{operation}: {e}"));
+}
+
 fn current_of(mock: &MockServer) -> Option<String> {
     mock.environment(MODEL, ENV).and_then(|e| e.deployment_id)
 }
@@ -135,13 +142,7 @@ async fn a_paused_promotion_is_waited_for_until_resumed() {
     let client = mock.client();
     promote(&client).await;
     mock.advance(Duration::from_secs(90));
-    client
-        .pause_promotion()
-        .model_id(MODEL)
-        .env_name(ENV)
-        .send()
-        .await
-        .unwrap();
+    signal(&client, "pause_promotion").await;
     let err = wait(&mock, Duration::from_secs(900)).await.unwrap_err();
     let WaitError::Timeout { last_progress, .. } = &err else {
         panic!("{err:?}")
@@ -152,13 +153,7 @@ async fn a_paused_promotion_is_waited_for_until_resumed() {
             .is_some_and(|p| p.starts_with("PAUSED 20%")),
         "{err}"
     );
-    client
-        .resume_promotion()
-        .model_id(MODEL)
-        .env_name(ENV)
-        .send()
-        .await
-        .unwrap();
+    signal(&client, "resume_promotion").await;
     let outcome = wait(&mock, Duration::from_secs(1800)).await.unwrap();
     assert!(outcome.is_success(), "{outcome:?}");
 }
@@ -169,13 +164,7 @@ async fn force_roll_forward_ends_the_wait_early_with_success() {
     let client = mock.client();
     promote(&client).await;
     mock.advance(Duration::from_secs(70));
-    client
-        .force_roll_forward_promotion()
-        .model_id(MODEL)
-        .env_name(ENV)
-        .send()
-        .await
-        .unwrap();
+    signal(&client, "force_roll_forward_promotion").await;
     let outcome = wait(&mock, Duration::from_secs(1800)).await.unwrap();
     assert!(outcome.is_success(), "{outcome:?}");
     assert!(
@@ -191,13 +180,7 @@ async fn force_cancel_rolls_back_and_is_not_a_success() {
     let client = mock.client();
     promote(&client).await;
     mock.advance(Duration::from_secs(130));
-    client
-        .force_cancel_promotion()
-        .model_id(MODEL)
-        .env_name(ENV)
-        .send()
-        .await
-        .unwrap();
+    signal(&client, "force_cancel_promotion").await;
     // The rollback is immediate: the waiter finds the previous deployment current and no
     // promotion, and after its start grace concludes that the promotion did not take.
     let outcome = wait(&mock, Duration::from_secs(1800)).await.unwrap();
