@@ -196,32 +196,37 @@ fn parameter_doc(name: &str, parameters: Option<&Vec<Parameter>>) -> String {
     text
 }
 
+/// The items of the inline module `name` among `items` (none if there is no such module).
+fn module_items_of<'a>(items: &'a [syn::Item], name: &str) -> &'a [syn::Item] {
+    items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == name => {
+                module.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// The doc lines of every field of every struct in `types`, by type and field.
 fn field_docs(file: &syn::File) -> BTreeMap<(String, String), Vec<syn::Attribute>> {
     let mut docs = BTreeMap::new();
-    for item in &file.items {
-        let syn::Item::Mod(module) = item else {
+    for item in module_items_of(&file.items, "types") {
+        let syn::Item::Struct(item) = item else {
             continue;
         };
-        if module.ident != "types" {
-            continue;
-        }
-        for item in module.content.iter().flat_map(|(_, items)| items) {
-            let syn::Item::Struct(item) = item else {
+        for field in &item.fields {
+            let Some(ident) = &field.ident else {
                 continue;
             };
-            for field in &item.fields {
-                let Some(ident) = &field.ident else {
-                    continue;
-                };
-                let lines: Vec<syn::Attribute> = field
-                    .attrs
-                    .iter()
-                    .filter(|attr| attr.path().is_ident("doc"))
-                    .cloned()
-                    .collect();
-                docs.insert((item.ident.to_string(), ident.to_string()), lines);
-            }
+            let lines: Vec<syn::Attribute> = field
+                .attrs
+                .iter()
+                .filter(|attr| attr.path().is_ident("doc"))
+                .cloned()
+                .collect();
+            docs.insert((item.ident.to_string(), ident.to_string()), lines);
         }
     }
     docs
@@ -360,29 +365,14 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 
 /// The structs of `types::builder`.
 fn type_builder_names(file: &syn::File) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    for item in &file.items {
-        let syn::Item::Mod(types) = item else {
-            continue;
-        };
-        if types.ident != "types" {
-            continue;
-        }
-        for item in types.content.iter().flat_map(|(_, items)| items) {
-            let syn::Item::Mod(builder) = item else {
-                continue;
-            };
-            if builder.ident != "builder" {
-                continue;
-            }
-            for item in builder.content.iter().flat_map(|(_, items)| items) {
-                if let syn::Item::Struct(item) = item {
-                    names.insert(item.ident.to_string());
-                }
-            }
-        }
-    }
-    names
+    let types = module_items_of(&file.items, "types");
+    module_items_of(types, "builder")
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => Some(item.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `types::builder::X` → `types::builder::XBuilder`, with every reference to it: bare `X` inside
