@@ -85,6 +85,14 @@ fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// Waits for the promotion of dep-3 to production of m-1, with the client above, on a test clock.
+async fn wait_for_dep_3(server: &MockServer) -> Result<PromotionOutcome, WaitError> {
+    client(server)
+        .wait_for_promotion("m-1", "production", "dep-3")
+        .clock(Arc::new(TestClock::default()))
+        .await
+}
+
 fn reads(server_requests: &[wiremock::Request]) -> usize {
     server_requests
         .iter()
@@ -138,11 +146,7 @@ async fn a_failed_promotion_is_a_failure_with_baseten_s_message() {
         ],
     )
     .await;
-    let outcome = client(&server)
-        .wait_for_promotion("m-1", "production", "dep-3")
-        .clock(Arc::new(TestClock::default()))
-        .await
-        .unwrap();
+    let outcome = wait_for_dep_3(&server).await.unwrap();
     let PromotionOutcome::Failed { error_message, .. } = outcome else {
         panic!("{outcome:?}")
     };
@@ -214,11 +218,7 @@ async fn a_503_between_reads_does_not_end_the_wait() {
         ],
     )
     .await;
-    let outcome = client(&server)
-        .wait_for_promotion("m-1", "production", "dep-3")
-        .clock(Arc::new(TestClock::default()))
-        .await
-        .unwrap();
+    let outcome = wait_for_dep_3(&server).await.unwrap();
     assert!(outcome.is_success(), "{outcome:?}");
 }
 
@@ -233,11 +233,7 @@ async fn a_401_ends_the_wait_at_once() {
         )],
     )
     .await;
-    let err = client(&server)
-        .wait_for_promotion("m-1", "production", "dep-3")
-        .clock(Arc::new(TestClock::default()))
-        .await
-        .unwrap_err();
+    let err = wait_for_dep_3(&server).await.unwrap_err();
     assert!(
         matches!(&err, WaitError::Request { source, .. } if source.is_unauthorized()),
         "{err:?}"
