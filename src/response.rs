@@ -52,15 +52,15 @@ pub(crate) async fn read_bounded(
 /// with the parsed [`ApiError`] in its extensions. The rest of an oversized body is dropped
 /// with the connection.
 pub(crate) async fn read_error_body(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
 ) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let (body, truncated) = read_bounded(&mut response, ApiError::BODY_LIMIT).await?;
-    let api = parse_api_error(status, &headers, &body, truncated);
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
+    let (mut rebuilt, truncated) = in_memory(response, ApiError::BODY_LIMIT).await?;
+    let api = parse_api_error(
+        rebuilt.status(),
+        rebuilt.headers(),
+        rebuilt.body(),
+        truncated,
+    );
     rebuilt.extensions_mut().insert(api);
     Ok(reqwest::Response::from(rebuilt))
 }
@@ -71,16 +71,26 @@ pub(crate) async fn read_error_body(
 /// it. Reading `limit` bytes of a body larger than the decoder's limit keeps that fact visible
 /// to it (pass the decoder's limit plus one).
 pub(crate) async fn buffer_body(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
     limit: usize,
 ) -> reqwest::Result<reqwest::Response> {
+    let (rebuilt, _) = in_memory(response, limit).await?;
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// The response with at most `limit` bytes of its body read into memory (the rest is dropped
+/// with the connection), and whether there was more.
+async fn in_memory(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<(http::Response<Vec<u8>>, bool)> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let (body, _) = read_bounded(&mut response, limit).await?;
+    let (body, truncated) = read_bounded(&mut response, limit).await?;
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+    Ok((rebuilt, truncated))
 }
 
 /// The [`ApiError`] the request hook attached, or one made from status and headers.
