@@ -1,0 +1,205 @@
+//! The command line: subcommands, flags and the help text (exit codes included).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The exit codes as `--help` lists them; `exit.rs` holds the values, a test checks both agree.
+pub(crate) const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    done (a wait: the promotion succeeded, the deployment is ready)
+  2    usage or configuration error (bad flag, no API key, bad URL)
+  3    authentication refused (401/403): check the API key and --auth-scheme
+  4    not found (404): the model, chain, environment or deployment does not exist
+  5    refused by the API (400/409/422), e.g. a promotion already in progress
+  6    server or transport error after retries (5xx, 429, timeout, connection)
+  7    the wait timed out (--timeout); the promotion goes on
+  8    the promotion or deployment failed
+  9    the promotion was canceled or rolled back, or another deployment is current
+  130  interrupted (Ctrl-C / SIGINT): waiting stopped; nothing was canceled
+
+Environment:
+  BASETEN_API_KEY      the API key (or --api-key-file); never passed as a flag
+  BASETEN_API_URL      the API's base URL (default https://api.baseten.co)
+  BASETEN_AUTH_SCHEME  Api-Key (default) or Bearer
+  GITHUB_STEP_SUMMARY  when set (GitHub Actions), a Markdown summary is appended to it";
+
+/// Promote, watch, pause, resume, cancel and force Baseten deployments from CI.
+///
+/// Every command prints one line per event on stdout (or, with `--output json`, one JSON
+/// document on stdout and the events on stderr) and ends with an exit code that says how it
+/// ended. Waiting never cancels anything: Ctrl-C stops the wait, the promotion goes on.
+#[derive(Debug, Parser)]
+#[command(name = "baseten-deploy", version, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Read the API key from this file (its first line). Default: BASETEN_API_KEY.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// The API's base URL. Default: BASETEN_API_URL, else https://api.baseten.co.
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+
+    /// How the key is sent: `Api-Key` or `Bearer`. Default: BASETEN_AUTH_SCHEME, else Api-Key.
+    #[arg(long, global = true, value_name = "SCHEME")]
+    pub auth_scheme: Option<String>,
+
+    /// `text`: a line per event; `json`: one JSON document on stdout, events on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// More logs on stderr: -v requests, -vv and -vvv more detail. The API key is never shown.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// What stdout carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Readable lines.
+    Text,
+    /// One JSON document (schema in baseten-deploy/README.md).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Promote a model deployment to an environment.
+    Promote {
+        #[command(flatten)]
+        target: ModelEnv,
+        /// The deployment to promote.
+        #[arg(long, value_name = "ID")]
+        deployment: String,
+        /// Keep the previous deployment's replicas up after the promotion.
+        #[arg(long)]
+        no_scale_down: bool,
+        /// Use the deployment's own instance type instead of the environment's.
+        #[arg(long)]
+        no_preserve_instance_type: bool,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Promote a chain deployment to an environment.
+    PromoteChain {
+        /// The chain's id.
+        #[arg(long, value_name = "ID")]
+        chain: String,
+        /// The environment, e.g. production.
+        #[arg(long, value_name = "NAME")]
+        env: String,
+        /// The chain deployment to promote.
+        #[arg(long, value_name = "ID")]
+        deployment: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Build a new production deployment from the model's development deployment.
+    PromoteDevelopment {
+        /// The model's id.
+        #[arg(long, value_name = "ID")]
+        model: String,
+        /// Keep the previous production deployment's replicas up.
+        #[arg(long)]
+        no_scale_down: bool,
+        /// Use the development deployment's instance type instead of production's.
+        #[arg(long)]
+        no_preserve_instance_type: bool,
+        /// Wait until the new deployment is ACTIVE and in production.
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Shift all traffic to the candidate at the next step of a rolling promotion.
+    RollForward(Signal),
+    /// Cancel the promotion in progress (a rolling one ramps back down first).
+    Cancel(Signal),
+    /// Cancel the promotion in progress at once and roll back to the previous deployment.
+    ForceCancel(Signal),
+    /// Pause a rolling promotion after its current step.
+    Pause(SignalNoWait),
+    /// Resume a paused rolling promotion.
+    Resume(Signal),
+    /// Show the current and candidate deployments and any promotion in progress.
+    Status {
+        /// The model's id.
+        #[arg(long, value_name = "ID")]
+        model: String,
+        /// One environment; all of the model's without it.
+        #[arg(long, value_name = "NAME")]
+        env: Option<String>,
+    },
+    /// Wait for the promotion in progress (or of --deployment) to end.
+    Wait {
+        #[command(flatten)]
+        target: ModelEnv,
+        /// The deployment being promoted. Default: the environment's candidate.
+        #[arg(long, value_name = "ID")]
+        deployment: Option<String>,
+        #[command(flatten)]
+        timing: Timing,
+    },
+}
+
+/// A model's environment.
+#[derive(Debug, Args)]
+pub struct ModelEnv {
+    /// The model's id.
+    #[arg(long, value_name = "ID")]
+    pub model: String,
+    /// The environment, e.g. production.
+    #[arg(long, value_name = "NAME")]
+    pub env: String,
+}
+
+/// A promotion signal that can be followed by a wait.
+#[derive(Debug, Args)]
+pub struct Signal {
+    #[command(flatten)]
+    pub target: ModelEnv,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// A promotion signal after which there is nothing to wait for (pause).
+#[derive(Debug, Args)]
+pub struct SignalNoWait {
+    #[command(flatten)]
+    pub target: ModelEnv,
+}
+
+/// `--wait` and its timing.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Wait until it has ended, and exit with how it ended.
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub timing: Timing,
+}
+
+/// How long and how often a wait reads.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct Timing {
+    /// Give up waiting after this long (e.g. 30m, 1h 30m, 90s); exit 7.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30m")]
+    pub timeout: Duration,
+    /// Read every DURATION instead of backing off from 2 s to 15 s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub poll_interval: Option<Duration>,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration ({e}); write e.g. 30m, 90s or 1h 30m"))
+}

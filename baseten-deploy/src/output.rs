@@ -1,0 +1,133 @@
+//! Where events and the result go. Text: a line per event on stdout, and on a terminal a bar of
+//! the traffic shifted to the candidate (on stderr); in a CI log (not a terminal) only plain
+//! lines, no escape codes. JSON: events on stderr, one document on stdout at the end.
+
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::OutputFormat;
+use crate::report::Report;
+
+/// The output of one run, shared with the waiters' progress callbacks (which must be `Send`).
+#[derive(Clone)]
+pub struct Output(Arc<Mutex<State>>);
+
+struct State {
+    format: OutputFormat,
+    /// Draw the traffic bar: text output with stdout and stderr on a terminal.
+    bar_allowed: bool,
+    bar: Option<ProgressBar>,
+    /// The last state a wait reported, printed if the wait is interrupted.
+    last_state: Option<String>,
+}
+
+impl Output {
+    pub fn new(format: OutputFormat) -> Self {
+        let bar_allowed = format == OutputFormat::Text
+            && std::io::stdout().is_terminal()
+            && std::io::stderr().is_terminal();
+        Self(Arc::new(Mutex::new(State {
+            format,
+            bar_allowed,
+            bar: None,
+            last_state: None,
+        })))
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while printing leaves nothing half-updated that matters here.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// One line about what happened.
+    pub fn event(&self, line: &str) {
+        let state = self.state();
+        match state.format {
+            OutputFormat::Json => {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
+            OutputFormat::Text => match &state.bar {
+                Some(bar) => bar.suspend(|| print_line(line)),
+                None => print_line(line),
+            },
+        }
+    }
+
+    /// A wait's progress: remembered (for an interrupt), printed, and shown on the bar.
+    pub fn progress(&self, line: &str, percent_traffic: Option<i64>) {
+        self.state().last_state = Some(line.to_owned());
+        self.event(line);
+        let mut state = self.state();
+        if let (true, Some(percent)) = (state.bar_allowed, percent_traffic) {
+            let bar = state.bar.get_or_insert_with(traffic_bar);
+            bar.set_position(percent.clamp(0, 100) as u64);
+        }
+    }
+
+    pub fn last_state(&self) -> Option<String> {
+        self.state().last_state.clone()
+    }
+
+    /// Prints the result: the document (JSON), or the last line (text; failures on stderr with
+    /// what to do).
+    pub fn finish(&self, report: &Report) {
+        let mut state = self.state();
+        if let Some(bar) = state.bar.take() {
+            bar.finish_and_clear();
+        }
+        match state.format {
+            OutputFormat::Json => {
+                let mut out = std::io::stdout().lock();
+                // Serializing plain structs of strings and numbers cannot fail.
+                let text = serde_json::to_string_pretty(report).unwrap_or_default();
+                let _ = writeln!(out, "{text}");
+                let _ = out.flush();
+            }
+            OutputFormat::Text => match &report.error {
+                None if report.exit_code == 0 => print_line(&report.message),
+                None => {
+                    let _ = writeln!(std::io::stderr().lock(), "error: {}", report.message);
+                }
+                Some(error) => {
+                    let mut err = std::io::stderr().lock();
+                    let _ = writeln!(err, "error: {}", error.message);
+                    if let Some(hint) = &error.hint {
+                        let _ = writeln!(err, "  hint: {hint}");
+                    }
+                }
+            },
+        }
+    }
+
+    /// A line for the CI system (a GitHub `::error::` annotation): stdout in text mode, stderr
+    /// with JSON so that stdout stays one document.
+    pub fn ci_line(&self, line: &str) {
+        match self.state().format {
+            OutputFormat::Json => {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
+            OutputFormat::Text => print_line(line),
+        }
+    }
+}
+
+/// `println!` panics when stdout is closed (`| head`); a closed pipe is not our failure.
+fn print_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+fn traffic_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos:>3}% of traffic on the candidate")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,6 @@
+//! `baseten-deploy` as CI runs it: the binary, against `baseten-mock` as a process.
+
+mod exit_codes;
+mod lifecycle;
+mod output;
+mod support;
