@@ -146,3 +146,38 @@ fn github_actions_summary_and_error_annotation() {
         .join("\n");
     insta::assert_snapshot!("github_step_summary", stable);
 }
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), the traffic bar is drawn; the
+/// same run in a pipe (every other test) has no escape code at all.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_a_traffic_bar_is_drawn() {
+    let mock = mock();
+    let command = format!(
+        "{} promote --model mdl-roll --env production --deployment dpl-roll-v2 --wait \
+         --poll-interval 100ms",
+        crate::support::DEPLOY
+    );
+    let mut script = std::process::Command::new("script");
+    script
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("BASETEN_API_KEY", KEY)
+        .env("BASETEN_API_URL", &mock.url)
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::null());
+    let output = script.output().expect("script (util-linux) runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("% of traffic on the candidate"), "{text}");
+    assert!(
+        text.contains('\u{1b}'),
+        "the bar redraws with escape codes: {text}"
+    );
+    assert!(
+        text.contains("dpl-roll-v2 is the current deployment of mdl-roll/production"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY));
+}

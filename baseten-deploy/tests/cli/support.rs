@@ -10,22 +10,26 @@ use std::time::Duration;
 pub const DEPLOY: &str = env!("CARGO_BIN_EXE_baseten-deploy");
 pub const KEY: &str = "ci-key-3f9a7c1e5b";
 
-/// The mock binary, built by cargo for this workspace. `cargo test --workspace` has just built
-/// it, and then this is a no-op; `cargo test -p baseten-deploy` builds it here. Asking cargo
-/// (instead of guessing `target/debug/baseten-mock`) never runs a stale mock.
+/// The mock binary, as cargo built it for this workspace. Asking cargo (instead of guessing
+/// `target/debug/baseten-mock`) never runs a stale mock. The build is the workspace's bins and
+/// examples, which resolves features as `cargo test --workspace` does: after that command it is
+/// a no-op, where `-p baseten-mock` alone would rebuild tokio and everything above it with the
+/// mock's own feature set. After `cargo test -p baseten-deploy` it builds what is missing.
 fn mock_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../baseten-mock/Cargo.toml");
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
         let output = Command::new(cargo)
             .args([
                 "build",
                 "--quiet",
-                "--bin",
-                "baseten-mock",
-                "--message-format=json",
+                "--locked",
+                "--workspace",
+                "--examples",
+                "--bins",
             ])
+            .arg("--message-format=json")
             .arg("--manifest-path")
             .arg(&manifest)
             .stderr(Stdio::inherit())
@@ -34,8 +38,8 @@ fn mock_binary() -> &'static Path {
         assert!(output.status.success(), "building baseten-mock failed");
         String::from_utf8_lossy(&output.stdout)
             .lines()
-            .rev()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|message| message["target"]["name"] == "baseten-mock")
             .find_map(|message| message["executable"].as_str().map(PathBuf::from))
             .expect("cargo names the baseten-mock executable")
     })
