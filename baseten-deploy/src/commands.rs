@@ -8,6 +8,7 @@ use baseten_api::types::{
     EnvironmentV1, PromoteRequestV1, PromoteToChainEnvironmentRequestV1,
     PromoteToEnvironmentRequestV1, SignalPromotionResponseV1,
 };
+use baseten_api::wait::{DeploymentStatusClass, classify_deployment_status};
 use baseten_api::{Client, Error, ResponseValue};
 
 use crate::cli::{Command, ModelEnv, Timing, WaitArgs};
@@ -354,7 +355,7 @@ async fn promote_development(
             "accepted",
             format!(
                 "{} is building and will be promoted to {model}/production; `baseten-deploy \
-                 wait --model {model} --env production --deployment {}` waits for it",
+                 wait --model {model} --env production --deployment {}` waits for both",
                 created.id, created.id
             ),
         );
@@ -644,15 +645,51 @@ async fn wait(
         );
         return Ok(());
     };
-    report.deployment = before
+    let started = Instant::now();
+    let in_environment = before
         .candidate_deployment
-        .as_ref()
-        .filter(|d| d.id == candidate)
-        .or(before
-            .current_deployment
-            .as_ref()
-            .filter(|d| d.id == candidate))
-        .map(DeploymentSummary::of);
+        .iter()
+        .chain(before.current_deployment.iter())
+        .find(|d| d.id == candidate);
+    report.deployment = in_environment.map(DeploymentSummary::of);
+    let mut timing = *timing;
+    if in_environment.is_none() {
+        // Not in the environment yet: a deployment still building (promote-development) is
+        // promoted when it is ready, so wait for that first; a promotion waiter alone would give
+        // up after its start grace.
+        let read = cx
+            .client
+            .get_deployment()
+            .model_id(model)
+            .deployment_id(&candidate)
+            .send()
+            .await;
+        let building = match read {
+            Ok(deployment) => {
+                let deployment = deployment.into_inner();
+                report.deployment = Some(DeploymentSummary::of(&deployment));
+                classify_deployment_status(&deployment.status) == DeploymentStatusClass::InProgress
+            }
+            // A deployment created seconds ago answers 404; the deployment waiter allows for it.
+            Err(error) if error.is_not_found() => true,
+            Err(error) => {
+                let what = format!("reading deployment {candidate} of {model}");
+                return Err(Failure::request(&what, &error));
+            }
+        };
+        if building {
+            cx.out.event(&format!(
+                "{model}: {candidate} is not ready yet; waiting for it first"
+            ));
+            if watch::deployment(&cx.client, &cx.out, report, model, &candidate, &timing)
+                .await?
+                .is_none()
+            {
+                return Ok(());
+            }
+            timing = watch::remaining(&timing, started);
+        }
+    }
     cx.out.event(&format!(
         "waiting for the promotion of {candidate} to {model}/{env}"
     ));
@@ -662,7 +699,7 @@ async fn wait(
         report,
         (model, env),
         &candidate,
-        timing,
+        &timing,
         Intent::Promote,
     )
     .await

@@ -238,3 +238,42 @@ fn status_lists_every_environment_or_one() {
         "{one:#?}"
     );
 }
+
+#[test]
+fn wait_for_a_deployment_still_building_ends_when_it_is_production() {
+    let mock = mock();
+    let started = run(deploy(&mock.url).args([
+        "--output",
+        "json",
+        "promote-development",
+        "--model",
+        "mdl-dev",
+    ]));
+    assert_eq!(started.code, 0, "{started:#?}");
+    let report = started.json();
+    let id = report["deployment"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(report["deployment"]["status"], "BUILDING", "{report:#}");
+
+    let waited = run(deploy(&mock.url)
+        .args([
+            "wait",
+            "--model",
+            "mdl-dev",
+            "--env",
+            "production",
+            "--deployment",
+            &id,
+        ])
+        .args(FAST));
+    assert_eq!(waited.code, 0, "{waited:#?}");
+    assert!(
+        waited.stdout.contains(&format!(
+            "mdl-dev: {id} is not ready yet; waiting for it first"
+        )),
+        "{waited:#?}"
+    );
+    assert_eq!(
+        status_json(&mock.url, "mdl-dev", "production")["current_deployment"]["id"],
+        id.as_str()
+    );
+}
