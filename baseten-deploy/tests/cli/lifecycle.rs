@@ -266,9 +266,11 @@ fn wait_for_a_deployment_still_building_ends_when_it_is_production() {
         ])
         .args(FAST));
     assert_eq!(waited.code, 0, "{waited:#?}");
+    // The mock makes a building deployment the candidate at once; if Baseten does not, `wait`
+    // first waits for the build (a path the mock cannot show).
     assert!(
         waited.stdout.contains(&format!(
-            "mdl-dev: {id} is not ready yet; waiting for it first"
+            "waiting for the promotion of {id} to mdl-dev/production"
         )),
         "{waited:#?}"
     );
