@@ -11,7 +11,7 @@ use baseten_api::types::{
 use baseten_api::wait::{DeploymentStatusClass, classify_deployment_status};
 use baseten_api::{Client, Error, ResponseValue};
 
-use crate::cli::{Command, ModelEnv, Timing, WaitArgs};
+use crate::cli::{Command, ModelEnv, Signal, Timing, WaitArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -73,45 +73,13 @@ pub async fn run(command: &Command, cx: &Context, report: &mut Report) -> Result
             promote_development(cx, report, model, body, wait).await
         }
         Command::RollForward(signal) => {
-            send_signal(
-                cx,
-                report,
-                &signal.target,
-                Some(&signal.wait),
-                SignalKind::RollForward,
-            )
-            .await
+            waiting_signal(cx, report, signal, SignalKind::RollForward).await
         }
-        Command::Cancel(signal) => {
-            send_signal(
-                cx,
-                report,
-                &signal.target,
-                Some(&signal.wait),
-                SignalKind::Cancel,
-            )
-            .await
-        }
+        Command::Cancel(signal) => waiting_signal(cx, report, signal, SignalKind::Cancel).await,
         Command::ForceCancel(signal) => {
-            send_signal(
-                cx,
-                report,
-                &signal.target,
-                Some(&signal.wait),
-                SignalKind::ForceCancel,
-            )
-            .await
+            waiting_signal(cx, report, signal, SignalKind::ForceCancel).await
         }
-        Command::Resume(signal) => {
-            send_signal(
-                cx,
-                report,
-                &signal.target,
-                Some(&signal.wait),
-                SignalKind::Resume,
-            )
-            .await
-        }
+        Command::Resume(signal) => waiting_signal(cx, report, signal, SignalKind::Resume).await,
         Command::Pause(signal) => {
             send_signal(cx, report, &signal.target, None, SignalKind::Pause).await
         }
@@ -424,6 +392,16 @@ impl SignalKind {
     }
 }
 
+/// A signal that `--wait` can follow.
+async fn waiting_signal(
+    cx: &Context,
+    report: &mut Report,
+    signal: &Signal,
+    kind: SignalKind,
+) -> Result<(), Failure> {
+    send_signal(cx, report, &signal.target, Some(&signal.wait), kind).await
+}
+
 /// Sends a promotion signal; `wait` is `None` for pause, which has nothing to wait for.
 async fn send_signal(
     cx: &Context,
@@ -475,6 +453,19 @@ async fn send_signal(
             )))
         }
     };
+    // The four operations are four generated builders with the same two parameters.
+    macro_rules! flag_signal {
+        ($operation:ident) => {
+            flag(
+                cx.client
+                    .$operation()
+                    .model_id(model)
+                    .env_name(env)
+                    .send()
+                    .await,
+            )?
+        };
+    }
     let summary = match kind {
         SignalKind::Cancel => {
             let answer = cx
@@ -492,38 +483,10 @@ async fn send_signal(
                 message: Some(answer.message),
             }
         }
-        SignalKind::RollForward => flag(
-            cx.client
-                .force_roll_forward_promotion()
-                .model_id(model)
-                .env_name(env)
-                .send()
-                .await,
-        )?,
-        SignalKind::ForceCancel => flag(
-            cx.client
-                .force_cancel_promotion()
-                .model_id(model)
-                .env_name(env)
-                .send()
-                .await,
-        )?,
-        SignalKind::Pause => flag(
-            cx.client
-                .pause_promotion()
-                .model_id(model)
-                .env_name(env)
-                .send()
-                .await,
-        )?,
-        SignalKind::Resume => flag(
-            cx.client
-                .resume_promotion()
-                .model_id(model)
-                .env_name(env)
-                .send()
-                .await,
-        )?,
+        SignalKind::RollForward => flag_signal!(force_roll_forward_promotion),
+        SignalKind::ForceCancel => flag_signal!(force_cancel_promotion),
+        SignalKind::Pause => flag_signal!(pause_promotion),
+        SignalKind::Resume => flag_signal!(resume_promotion),
     };
     if let Some(said) = &summary.message {
         cx.out.event(&format!("{target}: {}: {said}", kind.verb()));

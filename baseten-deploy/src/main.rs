@@ -90,17 +90,19 @@ async fn run(cli: &Cli, env: &impl Fn(&str) -> Option<String>, out: &Output, rep
         Some(Ok(())) => {}
         Some(Err(failure)) => report.fail(failure),
         None => {
-            let last = out
-                .last_state()
-                .map(|state| format!("; last seen: {state}"))
-                .unwrap_or_default();
-            report.fail(
-                Failure::new(
+            let failure = match out.last_state() {
+                Some(state) => Failure::new(
                     Exit::Interrupted,
-                    format!("interrupted: stopped waiting{last}"),
+                    format!("interrupted: stopped waiting; last seen: {state}"),
                 )
-                .hint("nothing was canceled: a promotion in progress goes on"),
-            );
+                .hint("nothing was canceled: the promotion goes on"),
+                None => Failure::new(Exit::Interrupted, "interrupted before the command finished")
+                    .hint(
+                        "a request already sent may have taken effect: `baseten-deploy status` \
+                         shows where things stand",
+                    ),
+            };
+            report.fail(failure);
         }
     }
 }

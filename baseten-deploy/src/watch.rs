@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use baseten_api::Client;
 use baseten_api::types::{DeploymentV1, EnvironmentV1};
-use baseten_api::wait::{DeploymentOutcome, LastSeen, Polling, PromotionOutcome, WaitError};
+use baseten_api::wait::{
+    DeploymentOutcome, DeploymentProgress, LastSeen, Polling, PromotionOutcome, WaitError,
+};
 
 use crate::cli::Timing;
 use crate::exit::Exit;
@@ -20,6 +22,17 @@ pub enum Intent {
     Promote,
     /// cancel, force-cancel: the candidate should not.
     Cancel,
+}
+
+impl Intent {
+    /// The exit code when the promotion ended without the candidate taking over: what a cancel
+    /// asked for, or `otherwise`.
+    fn exit_if_not_promoted(self, otherwise: Exit) -> Exit {
+        match self {
+            Intent::Cancel => Exit::Done,
+            Intent::Promote => otherwise,
+        }
+    }
 }
 
 fn polling(timing: &Timing) -> Polling {
@@ -87,11 +100,7 @@ pub async fn promotion(
         ) => {
             record_environment(report, last);
             let why = error_message.as_deref().unwrap_or("Baseten gave no reason");
-            let exit = if intent == Cancel {
-                Exit::Done
-            } else {
-                Exit::Failed
-            };
+            let exit = intent.exit_if_not_promoted(Exit::Failed);
             (
                 exit,
                 "failed",
@@ -103,11 +112,7 @@ pub async fn promotion(
         }
         (P::Canceled { last }, _) => {
             record_environment(report, last);
-            let exit = if intent == Cancel {
-                Exit::Done
-            } else {
-                Exit::Canceled
-            };
+            let exit = intent.exit_if_not_promoted(Exit::Canceled);
             (
                 exit,
                 "canceled",
@@ -119,11 +124,7 @@ pub async fn promotion(
         }
         (P::OtherDeploymentCurrent { last, .. }, _) => {
             record_environment(report, last);
-            let exit = if intent == Cancel {
-                Exit::Done
-            } else {
-                Exit::Canceled
-            };
+            let exit = intent.exit_if_not_promoted(Exit::Canceled);
             (
                 exit,
                 "rolled_back",
@@ -146,7 +147,8 @@ pub async fn promotion(
     Ok(())
 }
 
-/// Waits for a model deployment to be ready (or to fail) and fills the report.
+/// Waits for a model deployment to be ready and fills the report: the deployment if it is,
+/// `None` if it failed or is inactive (the report says so).
 pub async fn deployment(
     client: &Client,
     out: &Output,
@@ -156,24 +158,17 @@ pub async fn deployment(
     timing: &Timing,
 ) -> Result<Option<DeploymentV1>, Failure> {
     let subject = format!("deployment {deployment_id} of {model_id}");
-    let progress_out = out.clone();
-    let progress_subject = subject.clone();
     let started = Instant::now();
     let result = client
         .wait_for_deployment(model_id, deployment_id)
         .timeout(timing.timeout)
         .polling(polling(timing))
-        .on_progress(move |progress| {
-            progress_out.progress(&format!("{progress_subject}: {progress}"), None);
-        })
+        .on_progress(print_deployment_progress(out, &subject))
         .await;
-    report.waited(started.elapsed());
-    let outcome = result.map_err(|error| wait_failure(report, error, &subject))?;
-    report.deployment = Some(DeploymentSummary::of(outcome.deployment()));
-    Ok(settled(report, &subject, outcome))
+    settled(report, &subject, started, result, DeploymentSummary::of)
 }
 
-/// Waits for a chain deployment to be ready (or to fail) and fills the report; `true` if ready.
+/// Waits for a chain deployment to be ready, as [`deployment`] does; `true` if it is.
 pub async fn chain_deployment(
     client: &Client,
     out: &Output,
@@ -183,53 +178,63 @@ pub async fn chain_deployment(
     timing: &Timing,
 ) -> Result<bool, Failure> {
     let subject = format!("chain deployment {deployment_id} of {chain_id}");
-    let progress_out = out.clone();
-    let progress_subject = subject.clone();
     let started = Instant::now();
     let result = client
         .wait_for_chain_deployment(chain_id, deployment_id)
         .timeout(timing.timeout)
         .polling(polling(timing))
-        .on_progress(move |progress| {
-            progress_out.progress(&format!("{progress_subject}: {progress}"), None);
-        })
+        .on_progress(print_deployment_progress(out, &subject))
         .await;
-    report.waited(started.elapsed());
-    let outcome = result.map_err(|error| wait_failure(report, error, &subject))?;
-    report.deployment = Some(DeploymentSummary::of_chain(outcome.deployment()));
-    Ok(settled(report, &subject, outcome).is_some())
+    let ready = settled(
+        report,
+        &subject,
+        started,
+        result,
+        DeploymentSummary::of_chain,
+    )?;
+    Ok(ready.is_some())
 }
 
-/// Ready: the deployment, for the caller to go on; failed or inactive: the report's ending.
-fn settled<D>(report: &mut Report, subject: &str, outcome: DeploymentOutcome<D>) -> Option<D> {
-    let status = report
-        .deployment
-        .as_ref()
-        .map(|d| d.status.clone())
-        .unwrap_or_default();
+/// A deployment waiter's progress callback: a line per status change.
+fn print_deployment_progress(
+    out: &Output,
+    subject: &str,
+) -> impl FnMut(&DeploymentProgress) + Send + 'static {
+    let (out, subject) = (out.clone(), subject.to_owned());
+    move |progress| out.progress(&format!("{subject}: {progress}"), None)
+}
+
+/// How a deployment wait ended, in the report. Ready: the deployment, for the caller to go on;
+/// failed or inactive: `None`, and the report's ending says which.
+fn settled<D>(
+    report: &mut Report,
+    subject: &str,
+    started: Instant,
+    result: Result<DeploymentOutcome<D>, WaitError>,
+    summarize: fn(&D) -> DeploymentSummary,
+) -> Result<Option<D>, Failure> {
+    report.waited(started.elapsed());
+    let outcome = result.map_err(|error| wait_failure(report, error, subject))?;
+    let summary = summarize(outcome.deployment());
+    let status = summary.status.clone();
+    report.deployment = Some(summary);
     match outcome {
-        DeploymentOutcome::Ready(d) => Some(*d),
+        DeploymentOutcome::Ready(d) => return Ok(Some(*d)),
         DeploymentOutcome::Failed(_) => {
             report.end(
                 Exit::Failed,
                 "failed",
                 format!("{subject} failed: {status}"),
             );
-            None
         }
-        DeploymentOutcome::Inactive(_) => {
-            report.end(
-                Exit::Failed,
-                "inactive",
-                format!("{subject} is {status}: it will not become ready unless activated"),
-            );
-            None
-        }
-        _ => {
-            report.end(Exit::Failed, "error", format!("{subject} ended {status}"));
-            None
-        }
+        DeploymentOutcome::Inactive(_) => report.end(
+            Exit::Failed,
+            "inactive",
+            format!("{subject} is {status}: it will not become ready unless activated"),
+        ),
+        _ => report.end(Exit::Failed, "error", format!("{subject} ended {status}")),
     }
+    Ok(None)
 }
 
 /// A wait that ended without an outcome.

@@ -228,9 +228,8 @@ fn eight_failed_promotion() {
     );
 }
 
-#[test]
-fn nine_canceled() {
-    let mock = mock();
+/// `promote --wait` of a promotion that takes minutes, once it has reported the promotion.
+fn promoting_slowly(mock: &crate::support::Mock) -> crate::support::Running {
     let mut waiting = spawn(
         deploy(&mock.url)
             .args(["promote", "--model", "mdl-slow", "--env", "production"])
@@ -238,6 +237,13 @@ fn nine_canceled() {
             .args(FAST),
     );
     waiting.wait_for_line("to the candidate");
+    waiting
+}
+
+#[test]
+fn nine_canceled() {
+    let mock = mock();
+    let waiting = promoting_slowly(&mock);
     let canceled =
         run(deploy(&mock.url).args(["cancel", "--model", "mdl-slow", "--env", "production"]));
     assert_eq!(canceled.code, 0, "{canceled:#?}");
@@ -254,13 +260,7 @@ fn nine_canceled() {
 #[test]
 fn one_thirty_interrupted_waiting_stops_and_nothing_is_canceled() {
     let mock = mock();
-    let mut waiting = spawn(
-        deploy(&mock.url)
-            .args(["promote", "--model", "mdl-slow", "--env", "production"])
-            .args(["--deployment", "dpl-slow-v2", "--wait"])
-            .args(FAST),
-    );
-    waiting.wait_for_line("to the candidate");
+    let waiting = promoting_slowly(&mock);
     waiting.interrupt();
     let interrupted = waiting.finish();
     assert_eq!(interrupted.code, 130, "{interrupted:#?}");
