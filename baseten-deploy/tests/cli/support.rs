@@ -200,10 +200,11 @@ impl Running {
 
     /// Sends SIGINT, as Ctrl-C in a terminal or a CI runner's cancel does.
     pub fn interrupt(&self) {
-        let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+        // The shell's builtin `kill`: /bin/kill is not on every minimal system.
+        let status = Command::new("sh")
+            .args(["-c", &format!("kill -INT {}", self.child.id())])
             .status()
-            .expect("kill runs");
+            .expect("sh runs");
         assert!(status.success());
     }
 
