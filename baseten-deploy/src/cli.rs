@@ -47,7 +47,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub api_key_file: Option<PathBuf>,
 
-    /// The API's base URL. Default: BASETEN_API_URL, else https://api.baseten.co.
+    /// The API's base URL. Default: BASETEN_API_URL, else `https://api.baseten.co`.
     #[arg(long, global = true, value_name = "URL")]
     pub api_url: Option<String>,
 
