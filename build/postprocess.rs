@@ -12,6 +12,9 @@
 //!   path on a decode failure, API errors read when the response arrived);
 //! - the `pre`/`exec`/`post` hook calls → `crate::runtime::send` (auth, retries, tracing, one
 //!   error type); a hook call left over is an error, never a request sent without auth.
+//! - progenitor's `header_map.append("api-version", …);` → nothing (Baseten documents no such
+//!   header; building it and removing it again cost every request a map, an append and a
+//!   removal), and the map itself when no header parameter is left; a leftover is an error.
 //!
 //! The generated code calls nothing else of the hand-written layer: `src/runtime.rs` is its
 //! one door.
@@ -44,7 +47,9 @@ pub mod rules;
 /// Applies both passes, then documents the result; returns the rewritten file.
 pub fn postprocess(tokens: TokenStream, facts: &docs::SpecFacts) -> syn::Result<syn::File> {
     let tokens = rewrite_tokens(tokens);
-    check_no_hook_calls(&tokens.to_string())
+    let text = tokens.to_string();
+    check_no_hook_calls(&text)
+        .and_then(|()| check_no_api_version_header(&text))
         .map_err(|message| syn::Error::new(Span::call_site(), message))?;
     let mut file: syn::File = syn::parse2(tokens)?;
     let mut enums = OpenEnums::default();
@@ -144,11 +149,72 @@ pub fn check_no_hook_calls(file: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An error if a request would still carry progenitor's `api-version` header (progenitor
+/// changed how it adds it, so [`api_version_append_at`] no longer recognizes it).
+pub fn check_no_api_version_header(file: &str) -> Result<(), String> {
+    if file.contains("\"api-version\"") {
+        return Err(
+            "the generated code still adds progenitor's `api-version` header: \
+             build/postprocess.rs no longer recognizes `header_map.append(\"api-version\", …);`, \
+             and Baseten documents no such header"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// If `trees[i..]` is progenitor's `header_map.append(…"api-version"…);`, how many trees it
+/// spans. progenitor adds the header (a Dropshot convention) to every request; Baseten
+/// documents none, so it is dropped here rather than built and removed per request.
+fn api_version_append_at(trees: &[TokenTree], i: usize) -> Option<usize> {
+    let is_ident =
+        |j: usize, name: &str| matches!(trees.get(j), Some(TokenTree::Ident(id)) if id == name);
+    let appends_api_version = matches!(trees.get(i + 3), Some(TokenTree::Group(args))
+        if args.delimiter() == Delimiter::Parenthesis
+            && args.stream().to_string().contains("\"api-version\""));
+    (is_ident(i, "header_map")
+        && is_punct(trees.get(i + 1), '.')
+        && is_ident(i + 2, "append")
+        && appends_api_version
+        && is_punct(trees.get(i + 4), ';'))
+    .then_some(5)
+}
+
+/// If `trees[i..]` is `let mut header_map = ::reqwest::header::HeaderMap::with_capacity(Nusize);`,
+/// how many trees it spans and `N`.
+fn header_map_declaration_at(trees: &[TokenTree], i: usize) -> Option<(usize, usize)> {
+    // `let mut header_map = : : reqwest : : header : : HeaderMap : : with_capacity (…) ;`
+    const LEN: usize = 18;
+    if !matches!(&trees[i], TokenTree::Ident(id) if id == "let") || i + LEN > trees.len() {
+        return None;
+    }
+    let (head, args) = (&trees[i..i + LEN - 2], &trees[i + LEN - 2]);
+    let wanted = "letmutheader_map=::reqwest::header::HeaderMap::with_capacity";
+    if spelled(head).replace(' ', "") != wanted || !is_punct(trees.get(i + LEN - 1), ';') {
+        return None;
+    }
+    let TokenTree::Group(args) = args else {
+        return None;
+    };
+    let capacity = args.stream().to_string();
+    let capacity = capacity.trim().strip_suffix("usize")?.parse().ok()?;
+    Some((LEN, capacity))
+}
+
+/// If `trees[i..]` is `.headers(header_map)`, how many trees it spans.
+fn headers_call_at(trees: &[TokenTree], i: usize) -> Option<usize> {
+    let end = i + 3;
+    (end <= trees.len() && spelled(&trees[i..end]) == ". headers ( header_map )").then_some(3)
+}
+
 /// Rewrites paths and calls, recursing into every group (including macro arguments such as
 /// `format!`'s, which syn would leave opaque).
 fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
+    // The `api-version` header is dropped; with no header parameter left, so is the map.
+    let drops_api_version = (0..trees.len()).any(|i| api_version_append_at(&trees, i).is_some());
+    let mut drops_header_map = false;
     let mut i = 0;
     while i < trees.len() {
         let ident = match &trees[i] {
@@ -159,6 +225,28 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
             out.extend(send_call());
             i += len;
             continue;
+        }
+        if drops_api_version {
+            if let Some(len) = api_version_append_at(&trees, i) {
+                i += len;
+                continue;
+            }
+            if let Some((len, capacity)) = header_map_declaration_at(&trees, i) {
+                if capacity <= 1 {
+                    drops_header_map = true;
+                } else {
+                    let capacity = capacity - 1;
+                    out.extend(quote!(
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(#capacity);
+                    ));
+                }
+                i += len;
+                continue;
+            }
+            if drops_header_map && let Some(len) = headers_call_at(&trees, i) {
+                i += len;
+                continue;
+            }
         }
         match ident.as_deref() {
             // `encode_path(ARGS)` → `crate::runtime::encode_segment("name", ARGS)?`

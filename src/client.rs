@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
 use crate::auth::AuthScheme;
@@ -17,11 +17,6 @@ use crate::decode::{BodyLimit, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::error::is_tls_to_plain_http;
 use crate::retry::AttemptOutcome;
 use crate::{ApiKey, ConfigError, Error, RetryPolicy, operations, response};
-
-/// progenitor adds `api-version: <info.version>` to every request (a Dropshot
-/// convention). Baseten documents no such header, so the hook removes it:
-/// requests carry only auth, accept, content type and user agent.
-const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// Per-client state the request hook needs: the prepared header values.
 ///
@@ -94,7 +89,6 @@ impl ClientState {
     /// Sets this client's headers on an outgoing request, replacing any the
     /// caller's `reqwest::Client` would have added.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
-        headers.remove(PROGENITOR_API_VERSION);
         headers.insert(AUTHORIZATION, self.authorization.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
     }

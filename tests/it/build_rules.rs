@@ -147,3 +147,56 @@ fn path_parameters_errors_and_decoding_are_redirected() {
         "{out}"
     );
 }
+
+/// progenitor's header block in an operation's `send`, with `extra` header parameters.
+fn send_with_headers(extra: proc_macro2::TokenStream, capacity: usize) -> proc_macro2::TokenStream {
+    quote! {
+        impl X {
+            pub async fn send(self) -> Result<(), Error<()>> {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(#capacity);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #extra
+                let request = client.client.post(url).headers(header_map).build()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+#[test]
+fn the_api_version_header_is_not_built() {
+    let out = rewritten(send_with_headers(quote!(), 1));
+    assert!(!out.contains("api-version"), "{out}");
+    assert!(!out.contains("header_map"), "{out}");
+    assert!(out.contains("client.client.post(url).build()?"), "{out}");
+}
+
+#[test]
+fn header_parameters_keep_their_map_without_the_api_version() {
+    let extra = quote! { header_map.append("x-trace", trace.to_string().try_into()?); };
+    let out = rewritten(send_with_headers(extra, 2));
+    assert!(!out.contains("api-version"), "{out}");
+    assert!(out.contains("HeaderMap::with_capacity(1usize)"), "{out}");
+    assert!(out.contains("header_map.append(\"x-trace\""), "{out}");
+    assert!(out.contains(".headers(header_map)"), "{out}");
+}
+
+#[test]
+fn an_api_version_header_in_another_shape_is_a_clear_error() {
+    let facts = postprocess::docs::SpecFacts::default();
+    let Err(err) = postprocess::postprocess(
+        quote! {
+            fn send() {
+                let mut h = ::reqwest::header::HeaderMap::new();
+                h.insert("api-version", ::reqwest::header::HeaderValue::from_static("1"));
+            }
+        },
+        &facts,
+    ) else {
+        panic!("a leftover api-version header must be refused")
+    };
+    assert!(err.to_string().contains("`api-version` header"), "{err}");
+}
