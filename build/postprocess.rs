@@ -207,6 +207,61 @@ fn headers_call_at(trees: &[TokenTree], i: usize) -> Option<usize> {
     (end <= trees.len() && spelled(&trees[i..end]) == ". headers ( header_map )").then_some(3)
 }
 
+/// The trees of `#[allow(unused_mut)] let mut request = client.client.`.
+const HEAD_LEN: usize = 10;
+
+/// If `trees[i..]` is progenitor's request statement,
+/// `#[allow(unused_mut)] let mut request = client.client.METHOD(url) … .build()?;`, how many
+/// trees it spans.
+fn request_statement_at(trees: &[TokenTree], i: usize) -> Option<usize> {
+    const HEAD: &str = "# [ allow ( unused_mut ) ] let mut request = client . client .";
+    if !is_punct(trees.get(i), '#') || i + HEAD_LEN > trees.len() {
+        return None;
+    }
+    if spelled(&trees[i..i + HEAD_LEN]) != HEAD {
+        return None;
+    }
+    let end = (i + HEAD_LEN..trees.len()).find(|&j| is_punct(trees.get(j), ';'))?;
+    (end >= i + HEAD_LEN + 5 && spelled(&trees[end - 4..=end]) == ". build ( ) ? ;")
+        .then_some(end + 1 - i)
+}
+
+/// The chain of a request statement (`METHOD(url) … .build()`, without `?`) as a closure that
+/// builds the request, which the send loop calls again for a retry instead of copying the
+/// request before every attempt: `let request = || client.client.METHOD(&url) … .build();`.
+/// `None` when the chain consumes a value or can fail by itself (a raw `.body(body)`,
+/// `.headers(header_map)`, `.form_urlencoded(&body)?`): the built request is copied then.
+fn request_closure(chain: &[TokenTree]) -> Option<TokenStream> {
+    let consumes = chain.windows(2).any(|pair| {
+        is_punct(Some(&pair[0]), '.')
+            && matches!(&pair[1], TokenTree::Ident(id) if id == "body" || id == "headers")
+    });
+    let fallible = chain.iter().any(|tree| is_punct(Some(tree), '?'));
+    let (Some(TokenTree::Ident(method)), Some(TokenTree::Group(url))) =
+        (chain.first(), chain.get(1))
+    else {
+        return None;
+    };
+    if consumes || fallible || url.stream().to_string() != "url" {
+        return None;
+    }
+    let rest: TokenStream = chain[2..].iter().cloned().collect();
+    let rest = rewrite_expressions(rest);
+    Some(quote!(let request = || client.client.#method(&url) #rest;))
+}
+
+/// `tree` with the groups in it rewritten by [`rewrite_expressions`].
+fn rewrite_groups(tree: &TokenTree) -> TokenTree {
+    match tree {
+        TokenTree::Group(group) => {
+            let mut rewritten = Group::new(group.delimiter(), rewrite_expressions(group.stream()));
+            rewritten.set_span(group.span());
+            TokenTree::Group(rewritten)
+        }
+        other => other.clone(),
+    }
+}
+
 /// Rewrites paths and calls, recursing into every group (including macro arguments such as
 /// `format!`'s, which syn would leave opaque).
 fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
@@ -223,6 +278,28 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
         };
         if let Some(len) = hook_sequence_at(&trees, i) {
             out.extend(send_call());
+            i += len;
+            continue;
+        }
+        if let Some(len) = request_statement_at(&trees, i) {
+            // `METHOD (url) … . build ( )`, without the `?` and `;`, and without a
+            // `.headers(header_map)` whose map is dropped.
+            let mut chain: Vec<TokenTree> = trees[i + HEAD_LEN..i + len - 2].to_vec();
+            if drops_header_map
+                && let Some(at) = (0..chain.len()).find(|&j| headers_call_at(&chain, j).is_some())
+            {
+                chain.drain(at..at + 3);
+            }
+            match request_closure(&chain) {
+                Some(closure) => out.extend(closure),
+                None => {
+                    let statement = trees[i..i + HEAD_LEN]
+                        .iter()
+                        .chain(&chain)
+                        .chain(&trees[i + len - 2..i + len]);
+                    out.extend(statement.map(rewrite_groups));
+                }
+            }
             i += len;
             continue;
         }
@@ -290,15 +367,7 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
                 i += 4;
                 continue;
             }
-            _ => match &trees[i] {
-                TokenTree::Group(group) => {
-                    let mut rewritten =
-                        Group::new(group.delimiter(), rewrite_expressions(group.stream()));
-                    rewritten.set_span(group.span());
-                    out.push(TokenTree::Group(rewritten));
-                }
-                other => out.push(other.clone()),
-            },
+            _ => out.push(rewrite_groups(&trees[i])),
         }
         i += 1;
     }

@@ -8,20 +8,44 @@
 use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 
-use crate::client::ClientState;
+use crate::client::{Attempts, ClientState, Copied, Rebuilt};
 use crate::error::{DecodeError, Error, excerpt};
 use crate::response::{api_error_of, parse_api_error};
 
 /// progenitor's `client.pre(..)`, `client.exec(..)`, `client.post(..)` and `result?` become
-/// `send(&client.client, &client.inner, request, &info).await?`: sign, send with retries, and map transport errors
-/// (with the number of attempts) to [`Error`].
+/// `send(&client.client, &client.inner, request, &info).await?`: sign, send with retries, and
+/// map transport errors (with the number of attempts) to [`Error`]. `request` is the request
+/// chain as a closure (`|| client.client.post(&url)….build()`), which a retry calls again, or,
+/// for a chain that consumes a value, the built request, which a retry copies.
 pub(crate) async fn send(
     http: &reqwest::Client,
     state: &ClientState,
-    request: reqwest::Request,
+    request: impl IntoAttempts,
     info: &OperationInfo,
 ) -> Result<reqwest::Response, Error> {
-    state.execute(http, request, info).await
+    state
+        .execute(http, &mut request.into_attempts(), info)
+        .await
+}
+
+/// What [`send`] accepts as the requests of an operation.
+pub(crate) trait IntoAttempts {
+    type Attempts: Attempts + Send;
+    fn into_attempts(self) -> Self::Attempts;
+}
+
+impl IntoAttempts for reqwest::Request {
+    type Attempts = Copied;
+    fn into_attempts(self) -> Copied {
+        Copied::new(self)
+    }
+}
+
+impl<F: FnMut() -> reqwest::Result<reqwest::Request> + Send> IntoAttempts for F {
+    type Attempts = Rebuilt<F>;
+    fn into_attempts(self) -> Rebuilt<F> {
+        Rebuilt(self)
+    }
 }
 
 /// `encode_path(&x.to_string())` becomes `encode_segment("x", &x.to_string())?`.

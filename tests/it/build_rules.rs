@@ -200,3 +200,50 @@ fn an_api_version_header_in_another_shape_is_a_clear_error() {
     };
     assert!(err.to_string().contains("`api-version` header"), "{err}");
 }
+
+/// progenitor's request statement in an operation's `send`, with the builder calls `chain`.
+fn send_with_chain(chain: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote! {
+        impl X {
+            pub async fn send(self) -> Result<(), Error<()>> {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url) #chain .build()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+#[test]
+fn a_request_chain_becomes_a_closure_a_retry_calls_again() {
+    let out = rewritten(send_with_chain(quote! {
+        .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"))
+        .json(&body)
+        .query(&progenitor_client::QueryParam::new("limit", &limit))
+    }));
+    let compact: String = out.split_whitespace().collect();
+    assert!(
+        compact.contains("letrequest=||{client.client.post(&url).header("),
+        "{out}"
+    );
+    assert!(compact.contains(".json(&body).query("), "{out}");
+    assert!(compact.contains(".build()};"), "{out}");
+    assert!(!out.contains("let mut request"), "{out}");
+}
+
+#[test]
+fn a_chain_that_consumes_a_value_stays_a_built_request() {
+    for chain in [
+        quote!(.body(body)),
+        quote!(.headers(header_map)),
+        quote!(.form_urlencoded(&body)?),
+    ] {
+        let out = rewritten(send_with_chain(chain.clone()));
+        let compact: String = out.split_whitespace().collect();
+        assert!(
+            compact.contains("letmutrequest=client.client.post(url)"),
+            "{chain}: {out}"
+        );
+        assert!(compact.contains(".build()?;"), "{chain}: {out}");
+    }
+}

@@ -220,6 +220,30 @@ async fn a_429_is_retried_after_the_wait_the_api_asks_for() {
 }
 
 #[tokio::test]
+async fn a_retried_promotion_sends_the_same_request_again() {
+    let server = RawServer::start(vec![
+        Act::Send(rate_limited("0.01")),
+        Act::Send(json_response("200 OK", &deployment_body("ACTIVE"))),
+    ])
+    .await;
+    promote(&fast_retries(&server.url)).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(requests[0], requests[1]);
+    let first = requests[0].to_ascii_lowercase();
+    for part in [
+        "post /v1/models/m-1/environments/production/promote http/1.1\r\n",
+        "\r\nauthorization: api-key fault-test-key\r\n",
+        "\r\nuser-agent: baseten-api-rs/",
+        "\r\ncontent-type: application/json\r\n",
+        "\r\naccept: application/json\r\n",
+        r#""deployment_id":"dep-1""#,
+    ] {
+        assert!(first.contains(part), "{part:?} not in {first}");
+    }
+}
+
+#[tokio::test]
 async fn a_retry_after_header_is_honoured_too() {
     let limited = http_response(
         "429 Too Many Requests",
