@@ -188,17 +188,18 @@ impl ClientState {
         info: &OperationInfo,
     ) -> Result<reqwest::Response, Error> {
         let request = attempts.first()?;
-        let (method, path) = operations::describe(info.operation_id);
+        // The field values are evaluated only when a subscriber wants the span.
         let span = tracing::info_span!(
             "baseten_api",
             operation_id = info.operation_id,
-            method,
-            path,
+            method = operations::describe(info.operation_id).0,
+            path = operations::describe(info.operation_id).1,
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.send_with_retries(http, attempts, request)
+        let timed = !span.is_disabled();
+        self.send_with_retries(http, attempts, request, timed)
             .instrument(span)
             .await
     }
@@ -208,10 +209,12 @@ impl ClientState {
         http: &reqwest::Client,
         attempts: &mut (dyn Attempts + Send),
         mut request: reqwest::Request,
+        timed: bool,
     ) -> Result<reqwest::Response, Error> {
         let policy = &self.retry;
         let method = request.method().clone();
-        let started = Instant::now();
+        // Only the span records the duration: no clock reads for a span no one collects.
+        let started = timed.then(Instant::now);
         let mut waited = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
@@ -257,12 +260,16 @@ impl ClientState {
                     request = next;
                 }
                 None => {
-                    let span = tracing::Span::current();
-                    span.record("attempt", attempt);
-                    span.record("duration_ms", started.elapsed().as_millis() as u64);
+                    if let Some(started) = started {
+                        let span = tracing::Span::current();
+                        span.record("attempt", attempt);
+                        span.record("duration_ms", started.elapsed().as_millis() as u64);
+                        if let Ok(response) = &result {
+                            span.record("status", response.status().as_u16());
+                        }
+                    }
                     match &result {
                         Ok(response) => {
-                            span.record("status", response.status().as_u16());
                             tracing::info!(
                                 status = response.status().as_u16(),
                                 attempt,
