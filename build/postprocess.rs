@@ -22,7 +22,9 @@
 //! Syntax pass (on the parsed file):
 //! - every string enum of [`rules::OPEN_ENUM_MIN_VALUES`] or more values gains
 //!   `#[serde(untagged)] Unknown(String)` so a value added to the API later decodes and
-//!   round-trips (and loses `Copy`, which a `String` cannot have);
+//!   round-trips (and loses `Copy`, which a `String` cannot have); it is decoded by a `match`
+//!   on the string (`crate::runtime::open_enum`) rather than serde's derive, which would buffer
+//!   every value to try the known variants first;
 //! - fields that are required but nullable (`deserialize_with = Option::deserialize`) also get
 //!   `default`, so a response that omits them decodes them as `None`.
 //!
@@ -32,7 +34,7 @@
 
 use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use syn::visit_mut::VisitMut;
 
 /// The documentation pass, run last.
@@ -65,6 +67,7 @@ pub fn postprocess(tokens: TokenStream, facts: &docs::SpecFacts) -> syn::Result<
             ),
         ));
     }
+    insert_open_enum_impls(&mut file.items, &mut enums.deserialize_impls);
     let mut impls = OpenEnumImpls {
         names: &enums.names,
     };
@@ -482,6 +485,8 @@ fn snake_case(name: &str) -> String {
 #[derive(Default)]
 struct OpenEnums {
     names: BTreeSet<String>,
+    /// The `impl Deserialize` of each open enum that no longer derives it, by name.
+    deserialize_impls: BTreeMap<String, syn::Item>,
     /// Enums that already have a variant named like the catch-all.
     collisions: Vec<String>,
 }
@@ -509,6 +514,13 @@ impl VisitMut for OpenEnums {
             return;
         }
         remove_derive(&mut item.attrs, "Copy");
+        // Decoded by a `match` on the string instead of serde's derive, which buffers every
+        // value (a `String` per value) to try the known variants and then `Unknown`.
+        if let Some(decode) = open_enum_deserialize(item) {
+            remove_derive(&mut item.attrs, "Deserialize");
+            self.deserialize_impls
+                .insert(item.ident.to_string(), decode);
+        }
         let unknown = unknown_variant();
         item.variants.push(syn::parse_quote! {
             /// A value this version of the client does not know (the API added it later). It
@@ -517,6 +529,79 @@ impl VisitMut for OpenEnums {
             #unknown(::std::string::String)
         });
         self.names.insert(item.ident.to_string());
+    }
+}
+
+/// `impl Deserialize` for an open enum of unit variants: each known value by its serde name
+/// (its `rename`, else the variant's name), anything else kept as `Unknown`. `None` when the
+/// enum uses a serde attribute this does not replicate (the derive is kept then).
+fn open_enum_deserialize(item: &syn::ItemEnum) -> Option<syn::Item> {
+    if item.attrs.iter().any(|attr| attr.path().is_ident("serde"))
+        || !item.generics.params.is_empty()
+    {
+        return None;
+    }
+    let mut arms = Vec::new();
+    for variant in &item.variants {
+        let mut name = variant.ident.to_string();
+        for attr in &variant.attrs {
+            let Some(items) = serde_items(attr) else {
+                continue;
+            };
+            for meta in items {
+                match meta {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => {
+                        let syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(value),
+                            ..
+                        }) = nv.value
+                        else {
+                            return None;
+                        };
+                        name = value.value();
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let ident = &variant.ident;
+        arms.push(quote!(#name => Self::#ident,));
+    }
+    let name = &item.ident;
+    let unknown = unknown_variant();
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::open_enum(deserializer, |value| match value {
+                    #(#arms)*
+                    other => Self::#unknown(other.to_owned()),
+                })
+            }
+        }
+    })
+}
+
+/// Puts each open enum's `impl Deserialize` right after the enum, in whatever module it is.
+fn insert_open_enum_impls(items: &mut Vec<syn::Item>, impls: &mut BTreeMap<String, syn::Item>) {
+    let mut i = 0;
+    while i < items.len() {
+        match &mut items[i] {
+            syn::Item::Enum(item) => {
+                if let Some(decode) = impls.remove(&item.ident.to_string()) {
+                    items.insert(i + 1, decode);
+                    i += 1;
+                }
+            }
+            syn::Item::Mod(module) => {
+                if let Some((_, content)) = &mut module.content {
+                    insert_open_enum_impls(content, impls);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
     }
 }
 

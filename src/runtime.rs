@@ -54,6 +54,25 @@ pub(crate) use crate::path::encode_segment;
 /// `ResponseValue::from_response` becomes `from_response`.
 pub(crate) use crate::decode::from_response;
 
+/// The `Deserialize` build.rs writes for an open enum: a string, turned into a variant by
+/// `from` (a `match` on the known values that keeps any other one), without buffering it.
+pub(crate) fn open_enum<'de, D, T>(deserializer: D, from: fn(&str) -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Values<T>(fn(&str) -> T);
+    impl<T> serde::de::Visitor<'_> for Values<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok((self.0)(value))
+        }
+    }
+    deserializer.deserialize_str(Values(from))
+}
+
 // progenitor's code builds its own error variants (`Error::InvalidRequest(..)`, …); build.rs
 // rewrites each to the function of the same name in snake case below.
 

@@ -106,6 +106,46 @@ fn string_enums_open_but_one_value_enums_stay_closed() {
         "{out}"
     );
     assert!(!out.contains("invalid value"), "{out}");
+    // Decoded by a match on the string, not the derive (which would buffer every value).
+    assert!(
+        out.contains("#[derive(::serde::Serialize, Clone, Debug)]\npub enum Status"),
+        "{out}"
+    );
+    let compact: String = out.split_whitespace().collect();
+    assert!(
+        compact.contains(
+            "impl<'de>::serde::Deserialize<'de>forStatus{fndeserialize<D:::serde::Deserializer<'de>>"
+        ),
+        "{out}"
+    );
+    assert!(
+        compact.contains(
+            r#"crate::runtime::open_enum(deserializer,|value|matchvalue{"A"=>Self::A,"B"=>Self::B,other=>Self::Unknown(other.to_owned()),},)"#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Deserialize, ::serde::Serialize, Clone, Copy, Debug)]\npub enum Kind"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_open_enum_with_serde_attributes_of_its_own_keeps_the_derive() {
+    let out = rewritten(quote! {
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+        #[serde(rename_all = "lowercase")]
+        pub enum Mode { Fast, Slow }
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+        pub enum Tier { #[serde(alias = "g")] Gold, Silver }
+    });
+    assert!(!out.contains("open_enum"), "{out}");
+    assert_eq!(out.matches("::serde::Deserialize,").count(), 2, "{out}");
+    assert_eq!(
+        out.matches("Unknown(::std::string::String)").count(),
+        2,
+        "{out}"
+    );
 }
 
 #[test]

@@ -427,6 +427,33 @@ async fn an_unknown_status_value_decodes_and_round_trips() {
     );
 }
 
+#[test]
+fn a_status_that_is_not_a_string_is_a_decode_error_at_its_path() {
+    let mut body: serde_json::Value = serde_json::from_str(&deployment_body("ACTIVE")).unwrap();
+    for (value, kind) in [
+        (serde_json::json!(7), "integer `7`"),
+        (serde_json::json!(null), "null"),
+        (serde_json::json!(["ACTIVE"]), "sequence"),
+    ] {
+        body["status"] = value;
+        let err = baseten_api::decode_body::<DeploymentV1>(
+            baseten_api::reqwest::StatusCode::OK,
+            &baseten_api::reqwest::header::HeaderMap::new(),
+            body.to_string().as_bytes(),
+        )
+        .unwrap_err();
+        let Error::Decode(decode) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(decode.path, "status");
+        let expected = format!("invalid type: {kind}, expected a string at line 1");
+        assert!(decode.message.starts_with(&expected), "{}", decode.message);
+    }
+    // An escaped string is the value it spells.
+    let known: DeploymentStatusV1 = serde_json::from_str(r#""\u0041CTIVE""#).unwrap();
+    assert_eq!(known, DeploymentStatusV1::Active);
+}
+
 #[tokio::test]
 async fn unknown_fields_are_ignored_at_every_level() {
     let mut body: serde_json::Value = serde_json::from_str(&deployment_body("ACTIVE")).unwrap();
