@@ -2,7 +2,8 @@
 //! the behaviour this crate promises, without hand-written code per operation:
 //!
 //! Token pass (on progenitor's token stream, where macro arguments are still visible):
-//! - `encode_path(&x.to_string())` → `crate::runtime::encode_segment("x", &x.to_string())?`:
+//! - `encode_path(&x.to_string())` → `crate::runtime::encode_segment("x", &x)?` (encoded from
+//!   `x`'s `Display` as the URL is formatted):
 //!   every byte but RFC 3986's unreserved characters is percent-encoded, and empty, `.`, `..`
 //!   and blank path parameters are refused before any request (progenitor's encode set leaves
 //!   `\\` and dots alone, so a value could climb out of its segment);
@@ -336,7 +337,12 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
                 {
                     let name =
                         first_identifier(args.stream()).unwrap_or_else(|| "parameter".into());
-                    let inner = rewrite_expressions(args.stream());
+                    // `&x.to_string()` → `&x`: the segment is checked and encoded from the
+                    // value's `Display` as it is written into the URL, without a copy.
+                    let inner = match displayed_value(args.stream()) {
+                        Some(value) => quote!(&#value),
+                        None => rewrite_expressions(args.stream()),
+                    };
                     out.extend(quote!(crate::runtime::encode_segment(#name, #inner)?));
                     i += 2;
                     continue;
@@ -454,6 +460,28 @@ fn skip_angle_brackets(trees: &[TokenTree], open: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// `x` if `tokens` is `&x.to_string()`.
+fn displayed_value(tokens: TokenStream) -> Option<Ident> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    match trees.as_slice() {
+        [
+            TokenTree::Punct(and),
+            TokenTree::Ident(value),
+            TokenTree::Punct(dot),
+            TokenTree::Ident(method),
+            TokenTree::Group(args),
+        ] if and.as_char() == '&'
+            && dot.as_char() == '.'
+            && method == "to_string"
+            && args.delimiter() == Delimiter::Parenthesis
+            && args.stream().is_empty() =>
+        {
+            Some(value.clone())
+        }
+        _ => None,
+    }
 }
 
 /// The first identifier in a token stream that names a value (`&model_id.to_string()` →

@@ -13,6 +13,8 @@
 //! progenitor's own `encode_path` leaves `\`, `|`, `^`, `[`, `]` and `.` unencoded, so build.rs
 //! routes every path parameter of every operation through [`encode_segment`] instead.
 
+use std::fmt::{self, Display, Write};
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::Error;
@@ -24,13 +26,22 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Encodes `value` as one path segment, or refuses it naming the parameter.
-pub(crate) fn encode_segment(name: &str, value: &str) -> Result<String, Error> {
-    let problem = if value.is_empty() {
+/// Checks `value` as one path segment, or refuses it naming the parameter. The segment is
+/// percent-encoded as it is written into the URL (`format!("{}/v1/…/{}", base, segment)`), so
+/// neither the value's text nor its encoding is kept in a `String` of its own.
+pub(crate) fn encode_segment<'a, T: Display + ?Sized>(
+    name: &str,
+    value: &'a T,
+) -> Result<Segment<'a, T>, Error> {
+    let mut shape = Shape::default();
+    // Writing to `Shape` cannot fail, nor can the `Display` of a parameter's type (strings,
+    // numbers, enums).
+    let _ = write!(shape, "{value}");
+    let problem = if shape.len == 0 {
         Some("is empty")
-    } else if value.trim().is_empty() {
+    } else if shape.blank {
         Some("is only whitespace")
-    } else if value == "." || value == ".." {
+    } else if shape.dots && shape.len <= 2 {
         Some("is a relative path segment (`.` or `..`)")
     } else {
         None
@@ -39,7 +50,56 @@ pub(crate) fn encode_segment(name: &str, value: &str) -> Result<String, Error> {
         Some(problem) => Err(Error::InvalidRequest(format!(
             "path parameter `{name}` {problem}"
         ))),
-        None => Ok(utf8_percent_encode(value, NOT_UNRESERVED).to_string()),
+        None => Ok(Segment(value)),
+    }
+}
+
+/// A checked path parameter: displays as its value with every byte that is not unreserved
+/// percent-encoded.
+pub(crate) struct Segment<'a, T: ?Sized>(&'a T);
+
+impl<T: Display + ?Sized> Display for Segment<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(Encoding(f), "{}", self.0)
+    }
+}
+
+/// Percent-encodes what is written through it (bytewise, so chunk boundaries do not matter).
+struct Encoding<'f, 'g>(&'f mut fmt::Formatter<'g>);
+
+impl Write for Encoding<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for piece in utf8_percent_encode(text, NOT_UNRESERVED) {
+            self.0.write_str(piece)?;
+        }
+        Ok(())
+    }
+}
+
+/// What the checks need to know of a value, learnt as it is written: its length, whether it
+/// is all whitespace (as `str::trim` sees it) and whether it is all dots.
+struct Shape {
+    len: usize,
+    blank: bool,
+    dots: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            len: 0,
+            blank: true,
+            dots: true,
+        }
+    }
+}
+
+impl Write for Shape {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.len += text.len();
+        self.blank = self.blank && text.chars().all(char::is_whitespace);
+        self.dots = self.dots && text.bytes().all(|b| b == b'.');
+        Ok(())
     }
 }
 
@@ -94,7 +154,9 @@ mod tests {
             url.push('/');
             match piece {
                 Piece::Literal(text) => url.push_str(text),
-                Piece::Parameter(name) => url.push_str(&encode_segment(name, &value_of(name))?),
+                Piece::Parameter(name) => {
+                    url.push_str(&encode_segment(name, &value_of(name))?.to_string())
+                }
             }
         }
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
@@ -238,9 +300,37 @@ mod tests {
             check_every_operation(value).unwrap();
         }
         assert_eq!(
-            encode_segment("model_id", "..\\..\\x").unwrap(),
+            encode_segment("model_id", "..\\..\\x").unwrap().to_string(),
             "..%5C..%5Cx"
         );
+    }
+
+    /// A value whose `Display` writes it in pieces, as a type's own `Display` may.
+    struct Pieces(&'static [&'static str]);
+
+    impl std::fmt::Display for Pieces {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.iter().try_for_each(|piece| f.write_str(piece))
+        }
+    }
+
+    #[test]
+    fn a_value_written_in_pieces_is_checked_and_encoded_whole() {
+        for (pieces, refused) in [
+            (&[".", "."][..], true),
+            (&[".", ""][..], true),
+            (&["", ""][..], true),
+            (&[" ", "\t"][..], true),
+            (&[".", ".", "."][..], false),
+            (&[" ", "x"][..], false),
+        ] {
+            let value = Pieces(pieces);
+            assert_eq!(encode_segment("p", &value).is_err(), refused, "{pieces:?}");
+        }
+        let value = Pieces(&["a/", "b", "%2e", "é"]);
+        let encoded = encode_segment("p", &value).unwrap();
+        assert_eq!(encoded.to_string(), "a%2Fb%252e%C3%A9");
+        assert_eq!(encode_segment("p", &42u32).unwrap().to_string(), "42");
     }
 
     proptest! {

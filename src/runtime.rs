@@ -48,7 +48,8 @@ impl<F: FnMut() -> reqwest::Result<reqwest::Request> + Send> IntoAttempts for F 
     }
 }
 
-/// `encode_path(&x.to_string())` becomes `encode_segment("x", &x.to_string())?`.
+/// `encode_path(&x.to_string())` becomes `encode_segment("x", &x)?`: checked at once, and
+/// percent-encoded as the URL is formatted.
 pub(crate) use crate::path::encode_segment;
 
 /// `ResponseValue::from_response` becomes `from_response`.
