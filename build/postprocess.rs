@@ -27,7 +27,10 @@
 //!   on the string (`crate::runtime::open_enum`) rather than serde's derive, which would buffer
 //!   every value to try the known variants first;
 //! - fields that are required but nullable (`deserialize_with = Option::deserialize`) also get
-//!   `default`, so a response that omits them decodes them as `None`.
+//!   `default`, so a response that omits them decodes them as `None`;
+//! - in the `builder` modules, the messages a field holds until it is set are
+//!   `Cow<'static, str>` instead of `String`, so a builder starts without allocating
+//!   ("… was not initialized" is borrowed, a formatted conversion error owned).
 //!
 //! Unknown fields are accepted because the derive stage (`cargo xtask generate`) drops
 //! `additionalProperties: false`, from which typify would make `deny_unknown_fields`; the
@@ -74,6 +77,7 @@ pub fn postprocess(tokens: TokenStream, facts: &docs::SpecFacts) -> syn::Result<
     };
     impls.visit_file_mut(&mut file);
     LenientFields.visit_file_mut(&mut file);
+    StaticErrors.visit_file_mut(&mut file);
     docs::document(&mut file, facts);
     Ok(file)
 }
@@ -693,6 +697,128 @@ fn find_match(block: &mut syn::Block) -> Option<&mut syn::ExprMatch> {
         syn::Stmt::Expr(syn::Expr::Match(m), _) => Some(m),
         _ => None,
     })
+}
+
+/// Builders keep each field as `Result<value, message>`, and start every required field as
+/// `Err("… was not initialized".to_string())`: a `String` allocated, and freed again when the
+/// field is set, per field per request. In the `builder` modules the message becomes a
+/// `Cow<'static, str>`, so a fixed message is borrowed and only a formatted one is owned; the
+/// messages themselves, and what `Debug` shows, are unchanged.
+struct StaticErrors;
+
+impl VisitMut for StaticErrors {
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident == "builder" {
+            BuilderErrors.visit_item_mod_mut(module);
+        } else if module.ident == "error" {
+            add_cow_conversion(module);
+        } else {
+            syn::visit_mut::visit_item_mod_mut(self, module);
+        }
+    }
+}
+
+/// `impl From<Cow<'static, str>> for ConversionError`, which the types' builders' `TryFrom`
+/// (`value.field?`) needs once their messages are `Cow`s.
+fn add_cow_conversion(module: &mut syn::ItemMod) {
+    let Some((_, items)) = &mut module.content else {
+        return;
+    };
+    let has_conversion_error = items
+        .iter()
+        .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == "ConversionError"));
+    if has_conversion_error {
+        items.push(syn::parse_quote! {
+            impl From<::std::borrow::Cow<'static, str>> for ConversionError {
+                fn from(value: ::std::borrow::Cow<'static, str>) -> Self {
+                    Self(value)
+                }
+            }
+        });
+    }
+}
+
+/// The rewriting inside one `builder` module (see [`StaticErrors`]).
+struct BuilderErrors;
+
+impl VisitMut for BuilderErrors {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        syn::visit_mut::visit_field_mut(self, field);
+        let syn::Type::Path(path) = &mut field.ty else {
+            return;
+        };
+        let Some(last) = path.path.segments.last_mut() else {
+            return;
+        };
+        if last.ident != "Result" {
+            return;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+            return;
+        };
+        if let Some(syn::GenericArgument::Type(error)) = args.args.iter_mut().nth(1)
+            && is_string_type(error)
+        {
+            *error = syn::parse_quote!(::std::borrow::Cow<'static, str>);
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        match expr {
+            // `Err("…".to_string())` → `Err(Cow::Borrowed("…"))`
+            syn::Expr::Call(call)
+                if matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("Err"))
+                    && call.args.len() == 1 =>
+            {
+                if let Some(literal) = call.args.first().and_then(literal_to_string) {
+                    call.args[0] = syn::parse_quote!(::std::borrow::Cow::Borrowed(#literal));
+                }
+            }
+            // `.map_err(|e| message)` → the message as a `Cow`
+            syn::Expr::MethodCall(call) if call.method == "map_err" && call.args.len() == 1 => {
+                if let Some(syn::Expr::Closure(closure)) = call.args.first_mut() {
+                    let body = &mut *closure.body;
+                    let message = match body {
+                        syn::Expr::Block(block) if block.block.stmts.len() == 1 => {
+                            match &mut block.block.stmts[0] {
+                                syn::Stmt::Expr(message, None) => message,
+                                _ => return,
+                            }
+                        }
+                        other => other,
+                    };
+                    *message = match literal_to_string(message) {
+                        Some(literal) => syn::parse_quote!(::std::borrow::Cow::Borrowed(#literal)),
+                        None => syn::parse_quote!(::std::borrow::Cow::Owned(#message)),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `"…"` if `expr` is `"…".to_string()`.
+fn literal_to_string(expr: &syn::Expr) -> Option<syn::LitStr> {
+    let syn::Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    match &*call.receiver {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(literal),
+            ..
+        }) if call.method == "to_string" && call.args.is_empty() => Some(literal.clone()),
+        _ => None,
+    }
+}
+
+/// `String` or `::std::string::String`.
+fn is_string_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_none())
+        && (p.path.segments.len() == 1
+            || p.path.segments.iter().map(|s| s.ident.to_string()).eq(["std", "string", "String"])))
 }
 
 /// Required-but-nullable fields also accept absence.

@@ -78,8 +78,8 @@ where
 // rewrites each to the function of the same name in snake case below.
 
 /// A parameter or body that could not be converted.
-pub(crate) fn invalid_request(message: String) -> Error {
-    Error::InvalidRequest(message)
+pub(crate) fn invalid_request(message: impl Into<String>) -> Error {
+    Error::InvalidRequest(message.into())
 }
 
 /// A status the operation does not document. The request hook has already read an error

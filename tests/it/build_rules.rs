@@ -285,3 +285,49 @@ fn a_chain_that_consumes_a_value_stays_a_built_request() {
         assert!(compact.contains(".build()?;"), "{chain}: {out}");
     }
 }
+
+#[test]
+fn builders_borrow_their_fixed_messages() {
+    let out = rewritten(quote! {
+        pub mod builder {
+            #[derive(Debug, Clone)]
+            pub struct B {
+                x: Result<::std::string::String, String>,
+                y: ::std::result::Result<i64, ::std::string::String>,
+                z: Result<::std::string::String, Other>,
+            }
+            impl B {
+                pub fn new() -> Self {
+                    Self { x: Err("x was not initialized".to_string()), y: Ok(1), z: Ok(String::new()) }
+                }
+                pub fn x<V: TryInto<String>>(mut self, value: V) -> Self {
+                    self.x = value.try_into().map_err(|_| "conversion for x failed".to_string());
+                    self
+                }
+                pub fn y<V: TryInto<i64>>(mut self, value: V) -> Self
+                where V::Error: std::fmt::Display {
+                    self.y = value.try_into().map_err(|e| format!("bad y: {e}"));
+                    self
+                }
+            }
+        }
+        pub mod error {
+            pub struct ConversionError(::std::borrow::Cow<'static, str>);
+        }
+        pub struct Outside { x: Result<String, String> }
+    });
+    let compact: String = out.split_whitespace().collect();
+    for wanted in [
+        "x:Result<::std::string::String,::std::borrow::Cow<'static,str>>",
+        "y:::std::result::Result<i64,::std::borrow::Cow<'static,str>>",
+        "z:Result<::std::string::String,Other>",
+        r#"x:Err(::std::borrow::Cow::Borrowed("xwasnotinitialized"))"#,
+        r#".map_err(|_|::std::borrow::Cow::Borrowed("conversionforxfailed"))"#,
+        r#".map_err(|e|::std::borrow::Cow::Owned(format!("bady:{e}")))"#,
+        "implFrom<::std::borrow::Cow<'static,str>>forConversionError",
+        // Outside a builder module nothing changes.
+        "pubstructOutside{x:Result<String,String>,}",
+    ] {
+        assert!(compact.contains(wanted), "{wanted} not in {out}");
+    }
+}
