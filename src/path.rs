@@ -50,17 +50,28 @@ pub(crate) fn encode_segment<'a, T: Display + ?Sized>(
         Some(problem) => Err(Error::InvalidRequest(format!(
             "path parameter `{name}` {problem}"
         ))),
-        None => Ok(Segment(value)),
+        None => Ok(Segment {
+            value,
+            plain: shape.unreserved,
+        }),
     }
 }
 
 /// A checked path parameter: displays as its value with every byte that is not unreserved
 /// percent-encoded.
-pub(crate) struct Segment<'a, T: ?Sized>(&'a T);
+pub(crate) struct Segment<'a, T: ?Sized> {
+    value: &'a T,
+    /// Nothing in it to encode (the usual id or name): written as it is.
+    plain: bool,
+}
 
 impl<T: Display + ?Sized> Display for Segment<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(Encoding(f), "{}", self.0)
+        if self.plain {
+            self.value.fmt(f)
+        } else {
+            write!(Encoding(f), "{}", self.value)
+        }
     }
 }
 
@@ -76,12 +87,18 @@ impl Write for Encoding<'_, '_> {
     }
 }
 
+/// RFC 3986's unreserved characters: the bytes [`NOT_UNRESERVED`] leaves as they are.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
 /// What the checks need to know of a value, learnt as it is written: its length, whether it
-/// is all whitespace (as `str::trim` sees it) and whether it is all dots.
+/// is all whitespace (as `str::trim` sees it), all dots, and all unreserved characters.
 struct Shape {
     len: usize,
     blank: bool,
     dots: bool,
+    unreserved: bool,
 }
 
 impl Default for Shape {
@@ -90,6 +107,7 @@ impl Default for Shape {
             len: 0,
             blank: true,
             dots: true,
+            unreserved: true,
         }
     }
 }
@@ -99,6 +117,7 @@ impl Write for Shape {
         self.len += text.len();
         self.blank = self.blank && text.chars().all(char::is_whitespace);
         self.dots = self.dots && text.bytes().all(|b| b == b'.');
+        self.unreserved = self.unreserved && text.bytes().all(is_unreserved);
         Ok(())
     }
 }
@@ -331,6 +350,20 @@ mod tests {
         let encoded = encode_segment("p", &value).unwrap();
         assert_eq!(encoded.to_string(), "a%2Fb%252e%C3%A9");
         assert_eq!(encode_segment("p", &42u32).unwrap().to_string(), "42");
+    }
+
+    #[test]
+    fn the_plain_check_agrees_with_the_encode_set() {
+        for byte in 0..=u8::MAX {
+            let kept = match std::str::from_utf8(&[byte]) {
+                Ok(text) => {
+                    percent_encoding::utf8_percent_encode(text, super::NOT_UNRESERVED).to_string()
+                        == text
+                }
+                Err(_) => false, // not a whole character: part of an encoded one
+            };
+            assert_eq!(super::is_unreserved(byte), kept, "byte {byte:#04x}");
+        }
     }
 
     proptest! {
