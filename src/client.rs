@@ -221,7 +221,7 @@ impl ClientState {
             attempt += 1;
             self.apply(request.headers_mut());
             let may_retry = attempt < policy.max_attempts && attempts.prepare_retry(&request);
-            let result = match http.execute(request).await {
+            let mut result = match http.execute(request).await {
                 // A GET that may be retried reads its body here, so a body cut off by a reset
                 // or a timeout is retried like a failure before the headers.
                 Ok(response)
@@ -230,23 +230,30 @@ impl ClientState {
                         && policy.retries_body_failures(&method) =>
                 {
                     let limit = self.max_response_bytes.saturating_add(1);
-                    response::buffer_body(response, limit)
-                        .await
-                        .map(|response| self.with_body_limit(response))
+                    response::buffer_body(response, limit).await
                 }
-                Ok(response) if response.status().is_success() => {
-                    Ok(self.with_body_limit(response))
-                }
+                Ok(response) if response.status().is_success() => Ok(response),
                 Ok(response) => response::read_error_body(response).await,
                 Err(error) => Err(error),
             };
-            let outcome = attempt_outcome(&result);
-            let retry = may_retry
-                .then(|| policy.decide(&method, outcome, attempt, waited))
+            let answered = match &mut result {
+                Ok(response) if response.status().is_success() => {
+                    self.set_body_limit(response);
+                    true
+                }
+                _ => false,
+            };
+            // A success is never retried: no decision to take.
+            let retry = (may_retry && !answered)
+                .then(|| {
+                    let outcome = attempt_outcome(&result);
+                    let wait = policy.decide(&method, outcome, attempt, waited)?;
+                    Some((wait, outcome))
+                })
                 .flatten()
-                .and_then(|wait| Some((wait, attempts.again()?)));
+                .and_then(|(wait, outcome)| Some((wait, outcome, attempts.again()?)));
             match retry {
-                Some((wait, next)) => {
+                Some((wait, outcome, next)) => {
                     let wait = policy.jittered(wait, waited);
                     tracing::info!(
                         attempt,
@@ -277,7 +284,8 @@ impl ClientState {
                             );
                         }
                         Err(error) => {
-                            tracing::info!(attempt, reason = outcome.reason(), %error, "failed")
+                            let reason = attempt_outcome(&result).reason();
+                            tracing::info!(attempt, reason, %error, "failed")
                         }
                     }
                     return result.map_err(|error| Error::from_transport_after(error, attempt));
@@ -290,13 +298,12 @@ impl ClientState {
 impl ClientState {
     /// Tells the decoder this client's body limit (the first extension allocates the map: only
     /// say what is not the default).
-    fn with_body_limit(&self, mut response: reqwest::Response) -> reqwest::Response {
+    fn set_body_limit(&self, response: &mut reqwest::Response) {
         if self.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
             response
                 .extensions_mut()
                 .insert(BodyLimit(self.max_response_bytes));
         }
-        response
     }
 }
 
