@@ -376,15 +376,16 @@ mod tests {
     #[test]
     fn a_recipe_is_rebuilt_for_each_retry() {
         let mut calls = 0;
-        let mut attempts = Rebuilt(|| {
-            calls += 1;
-            request()
-        });
-        let first = attempts.first().unwrap();
-        assert!(attempts.prepare_retry(&first));
-        let again = attempts.again().expect("rebuilt");
-        same(&first, &again);
-        drop(attempts);
+        {
+            let mut attempts = Rebuilt(|| {
+                calls += 1;
+                request()
+            });
+            let first = attempts.first().unwrap();
+            assert!(attempts.prepare_retry(&first));
+            let again = attempts.again().expect("rebuilt");
+            same(&first, &again);
+        }
         assert_eq!(calls, 2);
     }
 }
