@@ -2,7 +2,8 @@
 //! the behaviour this crate promises, without hand-written code per operation:
 //!
 //! Token pass (on progenitor's token stream, where macro arguments are still visible):
-//! - `encode_path(&x.to_string())` → `crate::runtime::encode_segment("x", &x.to_string())?`:
+//! - `encode_path(&x.to_string())` → `crate::runtime::encode_segment("x", &x)?` (encoded from
+//!   `x`'s `Display` as the URL is formatted):
 //!   every byte but RFC 3986's unreserved characters is percent-encoded, and empty, `.`, `..`
 //!   and blank path parameters are refused before any request (progenitor's encode set leaves
 //!   `\\` and dots alone, so a value could climb out of its segment);
@@ -12,6 +13,9 @@
 //!   path on a decode failure, API errors read when the response arrived);
 //! - the `pre`/`exec`/`post` hook calls → `crate::runtime::send` (auth, retries, tracing, one
 //!   error type); a hook call left over is an error, never a request sent without auth.
+//! - progenitor's `header_map.append("api-version", …);` → nothing (Baseten documents no such
+//!   header; building it and removing it again cost every request a map, an append and a
+//!   removal), and the map itself when no header parameter is left; a leftover is an error.
 //!
 //! The generated code calls nothing else of the hand-written layer: `src/runtime.rs` is its
 //! one door.
@@ -19,9 +23,14 @@
 //! Syntax pass (on the parsed file):
 //! - every string enum of [`rules::OPEN_ENUM_MIN_VALUES`] or more values gains
 //!   `#[serde(untagged)] Unknown(String)` so a value added to the API later decodes and
-//!   round-trips (and loses `Copy`, which a `String` cannot have);
+//!   round-trips (and loses `Copy`, which a `String` cannot have); it is decoded by a `match`
+//!   on the string (`crate::runtime::open_enum`) rather than serde's derive, which would buffer
+//!   every value to try the known variants first;
 //! - fields that are required but nullable (`deserialize_with = Option::deserialize`) also get
-//!   `default`, so a response that omits them decodes them as `None`.
+//!   `default`, so a response that omits them decodes them as `None`;
+//! - in the `builder` modules, the messages a field holds until it is set are
+//!   `Cow<'static, str>` instead of `String`, so a builder starts without allocating
+//!   ("… was not initialized" is borrowed, a formatted conversion error owned).
 //!
 //! Unknown fields are accepted because the derive stage (`cargo xtask generate`) drops
 //! `additionalProperties: false`, from which typify would make `deny_unknown_fields`; the
@@ -29,7 +38,7 @@
 
 use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use syn::visit_mut::VisitMut;
 
 /// The documentation pass, run last.
@@ -44,7 +53,9 @@ pub mod rules;
 /// Applies both passes, then documents the result; returns the rewritten file.
 pub fn postprocess(tokens: TokenStream, facts: &docs::SpecFacts) -> syn::Result<syn::File> {
     let tokens = rewrite_tokens(tokens);
-    check_no_hook_calls(&tokens.to_string())
+    let text = tokens.to_string();
+    check_no_hook_calls(&text)
+        .and_then(|()| check_no_api_version_header(&text))
         .map_err(|message| syn::Error::new(Span::call_site(), message))?;
     let mut file: syn::File = syn::parse2(tokens)?;
     let mut enums = OpenEnums::default();
@@ -60,11 +71,13 @@ pub fn postprocess(tokens: TokenStream, facts: &docs::SpecFacts) -> syn::Result<
             ),
         ));
     }
+    insert_open_enum_impls(&mut file.items, &mut enums.deserialize_impls);
     let mut impls = OpenEnumImpls {
         names: &enums.names,
     };
     impls.visit_file_mut(&mut file);
     LenientFields.visit_file_mut(&mut file);
+    StaticErrors.visit_file_mut(&mut file);
     docs::document(&mut file, facts);
     Ok(file)
 }
@@ -144,11 +157,127 @@ pub fn check_no_hook_calls(file: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An error if a request would still carry progenitor's `api-version` header (progenitor
+/// changed how it adds it, so [`api_version_append_at`] no longer recognizes it).
+pub fn check_no_api_version_header(file: &str) -> Result<(), String> {
+    if file.contains("\"api-version\"") {
+        return Err(
+            "the generated code still adds progenitor's `api-version` header: \
+             build/postprocess.rs no longer recognizes `header_map.append(\"api-version\", …);`, \
+             and Baseten documents no such header"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// If `trees[i..]` is progenitor's `header_map.append(…"api-version"…);`, how many trees it
+/// spans. progenitor adds the header (a Dropshot convention) to every request; Baseten
+/// documents none, so it is dropped here rather than built and removed per request.
+fn api_version_append_at(trees: &[TokenTree], i: usize) -> Option<usize> {
+    let is_ident =
+        |j: usize, name: &str| matches!(trees.get(j), Some(TokenTree::Ident(id)) if id == name);
+    let appends_api_version = matches!(trees.get(i + 3), Some(TokenTree::Group(args))
+        if args.delimiter() == Delimiter::Parenthesis
+            && args.stream().to_string().contains("\"api-version\""));
+    (is_ident(i, "header_map")
+        && is_punct(trees.get(i + 1), '.')
+        && is_ident(i + 2, "append")
+        && appends_api_version
+        && is_punct(trees.get(i + 4), ';'))
+    .then_some(5)
+}
+
+/// If `trees[i..]` is `let mut header_map = ::reqwest::header::HeaderMap::with_capacity(Nusize);`,
+/// how many trees it spans and `N`.
+fn header_map_declaration_at(trees: &[TokenTree], i: usize) -> Option<(usize, usize)> {
+    // `let mut header_map = : : reqwest : : header : : HeaderMap : : with_capacity (…) ;`
+    const LEN: usize = 18;
+    if !matches!(&trees[i], TokenTree::Ident(id) if id == "let") || i + LEN > trees.len() {
+        return None;
+    }
+    let (head, args) = (&trees[i..i + LEN - 2], &trees[i + LEN - 2]);
+    let wanted = "letmutheader_map=::reqwest::header::HeaderMap::with_capacity";
+    if spelled(head).replace(' ', "") != wanted || !is_punct(trees.get(i + LEN - 1), ';') {
+        return None;
+    }
+    let TokenTree::Group(args) = args else {
+        return None;
+    };
+    let capacity = args.stream().to_string();
+    let capacity = capacity.trim().strip_suffix("usize")?.parse().ok()?;
+    Some((LEN, capacity))
+}
+
+/// If `trees[i..]` is `.headers(header_map)`, how many trees it spans.
+fn headers_call_at(trees: &[TokenTree], i: usize) -> Option<usize> {
+    let end = i + 3;
+    (end <= trees.len() && spelled(&trees[i..end]) == ". headers ( header_map )").then_some(3)
+}
+
+/// The trees of `#[allow(unused_mut)] let mut request = client.client.`.
+const HEAD_LEN: usize = 10;
+
+/// If `trees[i..]` is progenitor's request statement,
+/// `#[allow(unused_mut)] let mut request = client.client.METHOD(url) … .build()?;`, how many
+/// trees it spans.
+fn request_statement_at(trees: &[TokenTree], i: usize) -> Option<usize> {
+    const HEAD: &str = "# [ allow ( unused_mut ) ] let mut request = client . client .";
+    if !is_punct(trees.get(i), '#') || i + HEAD_LEN > trees.len() {
+        return None;
+    }
+    if spelled(&trees[i..i + HEAD_LEN]) != HEAD {
+        return None;
+    }
+    let end = (i + HEAD_LEN..trees.len()).find(|&j| is_punct(trees.get(j), ';'))?;
+    (end >= i + HEAD_LEN + 5 && spelled(&trees[end - 4..=end]) == ". build ( ) ? ;")
+        .then_some(end + 1 - i)
+}
+
+/// The chain of a request statement (`METHOD(url) … .build()`, without `?`) as a closure that
+/// builds the request, which the send loop calls again for a retry instead of copying the
+/// request before every attempt: `let request = || client.client.METHOD(&url) … .build();`.
+/// `None` when the chain consumes a value or can fail by itself (a raw `.body(body)`,
+/// `.headers(header_map)`, `.form_urlencoded(&body)?`): the built request is copied then.
+fn request_closure(chain: &[TokenTree]) -> Option<TokenStream> {
+    let consumes = chain.windows(2).any(|pair| {
+        is_punct(Some(&pair[0]), '.')
+            && matches!(&pair[1], TokenTree::Ident(id) if id == "body" || id == "headers")
+    });
+    let fallible = chain.iter().any(|tree| is_punct(Some(tree), '?'));
+    let (Some(TokenTree::Ident(method)), Some(TokenTree::Group(url))) =
+        (chain.first(), chain.get(1))
+    else {
+        return None;
+    };
+    if consumes || fallible || url.stream().to_string() != "url" {
+        return None;
+    }
+    let rest: TokenStream = chain[2..].iter().cloned().collect();
+    let rest = rewrite_expressions(rest);
+    Some(quote!(let request = || client.client.#method(&url) #rest;))
+}
+
+/// `tree` with the groups in it rewritten by [`rewrite_expressions`].
+fn rewrite_groups(tree: &TokenTree) -> TokenTree {
+    match tree {
+        TokenTree::Group(group) => {
+            let mut rewritten = Group::new(group.delimiter(), rewrite_expressions(group.stream()));
+            rewritten.set_span(group.span());
+            TokenTree::Group(rewritten)
+        }
+        other => other.clone(),
+    }
+}
+
 /// Rewrites paths and calls, recursing into every group (including macro arguments such as
 /// `format!`'s, which syn would leave opaque).
 fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
+    // The `api-version` header is dropped; with no header parameter left, so is the map.
+    let drops_api_version = (0..trees.len()).any(|i| api_version_append_at(&trees, i).is_some());
+    let mut drops_header_map = false;
     let mut i = 0;
     while i < trees.len() {
         let ident = match &trees[i] {
@@ -160,6 +289,50 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
             i += len;
             continue;
         }
+        if let Some(len) = request_statement_at(&trees, i) {
+            // `METHOD (url) … . build ( )`, without the `?` and `;`, and without a
+            // `.headers(header_map)` whose map is dropped.
+            let mut chain: Vec<TokenTree> = trees[i + HEAD_LEN..i + len - 2].to_vec();
+            if drops_header_map
+                && let Some(at) = (0..chain.len()).find(|&j| headers_call_at(&chain, j).is_some())
+            {
+                chain.drain(at..at + 3);
+            }
+            match request_closure(&chain) {
+                Some(closure) => out.extend(closure),
+                None => {
+                    let statement = trees[i..i + HEAD_LEN]
+                        .iter()
+                        .chain(&chain)
+                        .chain(&trees[i + len - 2..i + len]);
+                    out.extend(statement.map(rewrite_groups));
+                }
+            }
+            i += len;
+            continue;
+        }
+        if drops_api_version {
+            if let Some(len) = api_version_append_at(&trees, i) {
+                i += len;
+                continue;
+            }
+            if let Some((len, capacity)) = header_map_declaration_at(&trees, i) {
+                if capacity <= 1 {
+                    drops_header_map = true;
+                } else {
+                    let capacity = capacity - 1;
+                    out.extend(quote!(
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(#capacity);
+                    ));
+                }
+                i += len;
+                continue;
+            }
+            if drops_header_map && let Some(len) = headers_call_at(&trees, i) {
+                i += len;
+                continue;
+            }
+        }
         match ident.as_deref() {
             // `encode_path(ARGS)` → `crate::runtime::encode_segment("name", ARGS)?`
             Some("encode_path") => {
@@ -168,7 +341,12 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
                 {
                     let name =
                         first_identifier(args.stream()).unwrap_or_else(|| "parameter".into());
-                    let inner = rewrite_expressions(args.stream());
+                    // `&x.to_string()` → `&x`: the segment is checked and encoded from the
+                    // value's `Display` as it is written into the URL, without a copy.
+                    let inner = match displayed_value(args.stream()) {
+                        Some(value) => quote!(&#value),
+                        None => rewrite_expressions(args.stream()),
+                    };
                     out.extend(quote!(crate::runtime::encode_segment(#name, #inner)?));
                     i += 2;
                     continue;
@@ -202,15 +380,7 @@ fn rewrite_expressions(tokens: TokenStream) -> TokenStream {
                 i += 4;
                 continue;
             }
-            _ => match &trees[i] {
-                TokenTree::Group(group) => {
-                    let mut rewritten =
-                        Group::new(group.delimiter(), rewrite_expressions(group.stream()));
-                    rewritten.set_span(group.span());
-                    out.push(TokenTree::Group(rewritten));
-                }
-                other => out.push(other.clone()),
-            },
+            _ => out.push(rewrite_groups(&trees[i])),
         }
         i += 1;
     }
@@ -296,6 +466,28 @@ fn skip_angle_brackets(trees: &[TokenTree], open: usize) -> usize {
     i
 }
 
+/// `x` if `tokens` is `&x.to_string()`.
+fn displayed_value(tokens: TokenStream) -> Option<Ident> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    match trees.as_slice() {
+        [
+            TokenTree::Punct(and),
+            TokenTree::Ident(value),
+            TokenTree::Punct(dot),
+            TokenTree::Ident(method),
+            TokenTree::Group(args),
+        ] if and.as_char() == '&'
+            && dot.as_char() == '.'
+            && method == "to_string"
+            && args.delimiter() == Delimiter::Parenthesis
+            && args.stream().is_empty() =>
+        {
+            Some(value.clone())
+        }
+        _ => None,
+    }
+}
+
 /// The first identifier in a token stream that names a value (`&model_id.to_string()` →
 /// `model_id`), used to name the parameter in a rejection message.
 fn first_identifier(tokens: TokenStream) -> Option<String> {
@@ -325,6 +517,8 @@ fn snake_case(name: &str) -> String {
 #[derive(Default)]
 struct OpenEnums {
     names: BTreeSet<String>,
+    /// The `impl Deserialize` of each open enum that no longer derives it, by name.
+    deserialize_impls: BTreeMap<String, syn::Item>,
     /// Enums that already have a variant named like the catch-all.
     collisions: Vec<String>,
 }
@@ -352,6 +546,13 @@ impl VisitMut for OpenEnums {
             return;
         }
         remove_derive(&mut item.attrs, "Copy");
+        // Decoded by a `match` on the string instead of serde's derive, which buffers every
+        // value (a `String` per value) to try the known variants and then `Unknown`.
+        if let Some(decode) = open_enum_deserialize(item) {
+            remove_derive(&mut item.attrs, "Deserialize");
+            self.deserialize_impls
+                .insert(item.ident.to_string(), decode);
+        }
         let unknown = unknown_variant();
         item.variants.push(syn::parse_quote! {
             /// A value this version of the client does not know (the API added it later). It
@@ -360,6 +561,79 @@ impl VisitMut for OpenEnums {
             #unknown(::std::string::String)
         });
         self.names.insert(item.ident.to_string());
+    }
+}
+
+/// `impl Deserialize` for an open enum of unit variants: each known value by its serde name
+/// (its `rename`, else the variant's name), anything else kept as `Unknown`. `None` when the
+/// enum uses a serde attribute this does not replicate (the derive is kept then).
+fn open_enum_deserialize(item: &syn::ItemEnum) -> Option<syn::Item> {
+    if item.attrs.iter().any(|attr| attr.path().is_ident("serde"))
+        || !item.generics.params.is_empty()
+    {
+        return None;
+    }
+    let mut arms = Vec::new();
+    for variant in &item.variants {
+        let mut name = variant.ident.to_string();
+        for attr in &variant.attrs {
+            let Some(items) = serde_items(attr) else {
+                continue;
+            };
+            for meta in items {
+                match meta {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => {
+                        let syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(value),
+                            ..
+                        }) = nv.value
+                        else {
+                            return None;
+                        };
+                        name = value.value();
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let ident = &variant.ident;
+        arms.push(quote!(#name => Self::#ident,));
+    }
+    let name = &item.ident;
+    let unknown = unknown_variant();
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::open_enum(deserializer, |value| match value {
+                    #(#arms)*
+                    other => Self::#unknown(other.to_owned()),
+                })
+            }
+        }
+    })
+}
+
+/// Puts each open enum's `impl Deserialize` right after the enum, in whatever module it is.
+fn insert_open_enum_impls(items: &mut Vec<syn::Item>, impls: &mut BTreeMap<String, syn::Item>) {
+    let mut i = 0;
+    while i < items.len() {
+        match &mut items[i] {
+            syn::Item::Enum(item) => {
+                if let Some(decode) = impls.remove(&item.ident.to_string()) {
+                    items.insert(i + 1, decode);
+                    i += 1;
+                }
+            }
+            syn::Item::Mod(module) => {
+                if let Some((_, content)) = &mut module.content {
+                    insert_open_enum_impls(content, impls);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
     }
 }
 
@@ -423,6 +697,128 @@ fn find_match(block: &mut syn::Block) -> Option<&mut syn::ExprMatch> {
         syn::Stmt::Expr(syn::Expr::Match(m), _) => Some(m),
         _ => None,
     })
+}
+
+/// Builders keep each field as `Result<value, message>`, and start every required field as
+/// `Err("… was not initialized".to_string())`: a `String` allocated, and freed again when the
+/// field is set, per field per request. In the `builder` modules the message becomes a
+/// `Cow<'static, str>`, so a fixed message is borrowed and only a formatted one is owned; the
+/// messages themselves, and what `Debug` shows, are unchanged.
+struct StaticErrors;
+
+impl VisitMut for StaticErrors {
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident == "builder" {
+            BuilderErrors.visit_item_mod_mut(module);
+        } else if module.ident == "error" {
+            add_cow_conversion(module);
+        } else {
+            syn::visit_mut::visit_item_mod_mut(self, module);
+        }
+    }
+}
+
+/// `impl From<Cow<'static, str>> for ConversionError`, which the types' builders' `TryFrom`
+/// (`value.field?`) needs once their messages are `Cow`s.
+fn add_cow_conversion(module: &mut syn::ItemMod) {
+    let Some((_, items)) = &mut module.content else {
+        return;
+    };
+    let has_conversion_error = items
+        .iter()
+        .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == "ConversionError"));
+    if has_conversion_error {
+        items.push(syn::parse_quote! {
+            impl From<::std::borrow::Cow<'static, str>> for ConversionError {
+                fn from(value: ::std::borrow::Cow<'static, str>) -> Self {
+                    Self(value)
+                }
+            }
+        });
+    }
+}
+
+/// The rewriting inside one `builder` module (see [`StaticErrors`]).
+struct BuilderErrors;
+
+impl VisitMut for BuilderErrors {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        syn::visit_mut::visit_field_mut(self, field);
+        let syn::Type::Path(path) = &mut field.ty else {
+            return;
+        };
+        let Some(last) = path.path.segments.last_mut() else {
+            return;
+        };
+        if last.ident != "Result" {
+            return;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+            return;
+        };
+        if let Some(syn::GenericArgument::Type(error)) = args.args.iter_mut().nth(1)
+            && is_string_type(error)
+        {
+            *error = syn::parse_quote!(::std::borrow::Cow<'static, str>);
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        match expr {
+            // `Err("…".to_string())` → `Err(Cow::Borrowed("…"))`
+            syn::Expr::Call(call)
+                if matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("Err"))
+                    && call.args.len() == 1 =>
+            {
+                if let Some(literal) = call.args.first().and_then(literal_to_string) {
+                    call.args[0] = syn::parse_quote!(::std::borrow::Cow::Borrowed(#literal));
+                }
+            }
+            // `.map_err(|e| message)` → the message as a `Cow`
+            syn::Expr::MethodCall(call) if call.method == "map_err" && call.args.len() == 1 => {
+                if let Some(syn::Expr::Closure(closure)) = call.args.first_mut() {
+                    let body = &mut *closure.body;
+                    let message = match body {
+                        syn::Expr::Block(block) if block.block.stmts.len() == 1 => {
+                            match &mut block.block.stmts[0] {
+                                syn::Stmt::Expr(message, None) => message,
+                                _ => return,
+                            }
+                        }
+                        other => other,
+                    };
+                    *message = match literal_to_string(message) {
+                        Some(literal) => syn::parse_quote!(::std::borrow::Cow::Borrowed(#literal)),
+                        None => syn::parse_quote!(::std::borrow::Cow::Owned(#message)),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `"…"` if `expr` is `"…".to_string()`.
+fn literal_to_string(expr: &syn::Expr) -> Option<syn::LitStr> {
+    let syn::Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    match &*call.receiver {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(literal),
+            ..
+        }) if call.method == "to_string" && call.args.is_empty() => Some(literal.clone()),
+        _ => None,
+    }
+}
+
+/// `String` or `::std::string::String`.
+fn is_string_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_none())
+        && (p.path.segments.len() == 1
+            || p.path.segments.iter().map(|s| s.ident.to_string()).eq(["std", "string", "String"])))
 }
 
 /// Required-but-nullable fields also accept absence.

@@ -13,6 +13,9 @@
 //! progenitor's own `encode_path` leaves `\`, `|`, `^`, `[`, `]` and `.` unencoded, so build.rs
 //! routes every path parameter of every operation through [`encode_segment`] instead.
 
+use std::any::Any;
+use std::fmt::{self, Display, Write};
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::Error;
@@ -24,13 +27,25 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Encodes `value` as one path segment, or refuses it naming the parameter.
-pub(crate) fn encode_segment(name: &str, value: &str) -> Result<String, Error> {
-    let problem = if value.is_empty() {
+/// Checks `value` as one path segment, or refuses it naming the parameter. The segment is
+/// percent-encoded as it is written into the URL (`format!("{}/v1/…/{}", base, segment)`), so
+/// neither the value's text nor its encoding is kept in a `String` of its own.
+pub(crate) fn encode_segment<'a, T: Display + Any>(
+    name: &str,
+    value: &'a T,
+) -> Result<Segment<'a, T>, Error> {
+    let mut shape = Shape::default();
+    // Writing to `Shape` cannot fail, nor can the `Display` of a parameter's type (strings,
+    // numbers, enums). A `String`, the usual parameter, is looked at directly.
+    let _ = match (value as &dyn Any).downcast_ref::<String>() {
+        Some(text) => shape.write_str(text),
+        None => write!(shape, "{value}"),
+    };
+    let problem = if shape.len == 0 {
         Some("is empty")
-    } else if value.trim().is_empty() {
+    } else if shape.blank {
         Some("is only whitespace")
-    } else if value == "." || value == ".." {
+    } else if shape.dots && shape.len <= 2 {
         Some("is a relative path segment (`.` or `..`)")
     } else {
         None
@@ -39,7 +54,75 @@ pub(crate) fn encode_segment(name: &str, value: &str) -> Result<String, Error> {
         Some(problem) => Err(Error::InvalidRequest(format!(
             "path parameter `{name}` {problem}"
         ))),
-        None => Ok(utf8_percent_encode(value, NOT_UNRESERVED).to_string()),
+        None => Ok(Segment {
+            value,
+            plain: shape.unreserved,
+        }),
+    }
+}
+
+/// A checked path parameter: displays as its value with every byte that is not unreserved
+/// percent-encoded.
+pub(crate) struct Segment<'a, T: ?Sized> {
+    value: &'a T,
+    /// Nothing in it to encode (the usual id or name): written as it is.
+    plain: bool,
+}
+
+impl<T: Display + ?Sized> Display for Segment<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.plain {
+            self.value.fmt(f)
+        } else {
+            write!(Encoding(f), "{}", self.value)
+        }
+    }
+}
+
+/// Percent-encodes what is written through it (bytewise, so chunk boundaries do not matter).
+struct Encoding<'f, 'g>(&'f mut fmt::Formatter<'g>);
+
+impl Write for Encoding<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for piece in utf8_percent_encode(text, NOT_UNRESERVED) {
+            self.0.write_str(piece)?;
+        }
+        Ok(())
+    }
+}
+
+/// RFC 3986's unreserved characters: the bytes [`NOT_UNRESERVED`] leaves as they are.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// What the checks need to know of a value, learnt as it is written: its length, whether it
+/// is all whitespace (as `str::trim` sees it), all dots, and all unreserved characters.
+struct Shape {
+    len: usize,
+    blank: bool,
+    dots: bool,
+    unreserved: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            len: 0,
+            blank: true,
+            dots: true,
+            unreserved: true,
+        }
+    }
+}
+
+impl Write for Shape {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.len += text.len();
+        self.blank = self.blank && text.chars().all(char::is_whitespace);
+        self.dots = self.dots && text.bytes().all(|b| b == b'.');
+        self.unreserved = self.unreserved && text.bytes().all(is_unreserved);
+        Ok(())
     }
 }
 
@@ -94,7 +177,9 @@ mod tests {
             url.push('/');
             match piece {
                 Piece::Literal(text) => url.push_str(text),
-                Piece::Parameter(name) => url.push_str(&encode_segment(name, &value_of(name))?),
+                Piece::Parameter(name) => {
+                    url.push_str(&encode_segment(name, &value_of(name))?.to_string())
+                }
             }
         }
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
@@ -238,9 +323,53 @@ mod tests {
             check_every_operation(value).unwrap();
         }
         assert_eq!(
-            encode_segment("model_id", "..\\..\\x").unwrap(),
+            encode_segment("model_id", &"..\\..\\x")
+                .unwrap()
+                .to_string(),
             "..%5C..%5Cx"
         );
+    }
+
+    /// A value whose `Display` writes it in pieces, as a type's own `Display` may.
+    struct Pieces(&'static [&'static str]);
+
+    impl std::fmt::Display for Pieces {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.iter().try_for_each(|piece| f.write_str(piece))
+        }
+    }
+
+    #[test]
+    fn a_value_written_in_pieces_is_checked_and_encoded_whole() {
+        for (pieces, refused) in [
+            (&[".", "."][..], true),
+            (&[".", ""][..], true),
+            (&["", ""][..], true),
+            (&[" ", "\t"][..], true),
+            (&[".", ".", "."][..], false),
+            (&[" ", "x"][..], false),
+        ] {
+            let value = Pieces(pieces);
+            assert_eq!(encode_segment("p", &value).is_err(), refused, "{pieces:?}");
+        }
+        let value = Pieces(&["a/", "b", "%2e", "é"]);
+        let encoded = encode_segment("p", &value).unwrap();
+        assert_eq!(encoded.to_string(), "a%2Fb%252e%C3%A9");
+        assert_eq!(encode_segment("p", &42u32).unwrap().to_string(), "42");
+    }
+
+    #[test]
+    fn the_plain_check_agrees_with_the_encode_set() {
+        for byte in 0..=u8::MAX {
+            let kept = match std::str::from_utf8(&[byte]) {
+                Ok(text) => {
+                    percent_encoding::utf8_percent_encode(text, super::NOT_UNRESERVED).to_string()
+                        == text
+                }
+                Err(_) => false, // not a whole character: part of an encoded one
+            };
+            assert_eq!(super::is_unreserved(byte), kept, "byte {byte:#04x}");
+        }
     }
 
     proptest! {

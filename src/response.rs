@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::Deserialize;
 
@@ -31,21 +33,38 @@ struct ErrorBody {
 }
 
 /// Reads at most `limit` bytes of a body; returns them and whether there was more.
+///
+/// A body that arrives in one piece (the usual small JSON answer) is returned as that piece,
+/// without copying it; only a body in several pieces is gathered into a buffer of its own.
 pub(crate) async fn read_bounded(
     response: &mut reqwest::Response,
     limit: usize,
-) -> reqwest::Result<(Vec<u8>, bool)> {
+) -> reqwest::Result<(Bytes, bool)> {
     let expected = response.content_length().unwrap_or(0);
-    let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(limit).min(limit));
-    while let Some(chunk) = response.chunk().await? {
+    let Some(mut first) = response.chunk().await? else {
+        return Ok((Bytes::new(), false));
+    };
+    if first.len() > limit {
+        first.truncate(limit);
+        return Ok((first, true));
+    }
+    let Some(second) = response.chunk().await? else {
+        return Ok((first, false));
+    };
+    let capacity = usize::try_from(expected).unwrap_or(limit).min(limit);
+    let mut body = Vec::with_capacity(capacity.max(first.len() + second.len()).min(limit));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         let room = limit - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
-            return Ok((body, true));
+            return Ok((body.into(), true));
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await?;
     }
-    Ok((body, false))
+    Ok((body.into(), false))
 }
 
 /// Reads an error response's body and returns the response rebuilt around the bytes read,
@@ -83,7 +102,7 @@ pub(crate) async fn buffer_body(
 async fn in_memory(
     mut response: reqwest::Response,
     limit: usize,
-) -> reqwest::Result<(http::Response<Vec<u8>>, bool)> {
+) -> reqwest::Result<(http::Response<Bytes>, bool)> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let (body, truncated) = read_bounded(&mut response, limit).await?;

@@ -8,34 +8,78 @@
 use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 
-use crate::client::ClientState;
+use crate::client::{Attempts, ClientState, Copied, Rebuilt};
 use crate::error::{DecodeError, Error, excerpt};
 use crate::response::{api_error_of, parse_api_error};
 
 /// progenitor's `client.pre(..)`, `client.exec(..)`, `client.post(..)` and `result?` become
-/// `send(&client.client, &client.inner, request, &info).await?`: sign, send with retries, and map transport errors
-/// (with the number of attempts) to [`Error`].
+/// `send(&client.client, &client.inner, request, &info).await?`: sign, send with retries, and
+/// map transport errors (with the number of attempts) to [`Error`]. `request` is the request
+/// chain as a closure (`|| client.client.post(&url)….build()`), which a retry calls again, or,
+/// for a chain that consumes a value, the built request, which a retry copies.
 pub(crate) async fn send(
     http: &reqwest::Client,
     state: &ClientState,
-    request: reqwest::Request,
+    request: impl IntoAttempts,
     info: &OperationInfo,
 ) -> Result<reqwest::Response, Error> {
-    state.execute(http, request, info).await
+    state
+        .execute(http, &mut request.into_attempts(), info)
+        .await
 }
 
-/// `encode_path(&x.to_string())` becomes `encode_segment("x", &x.to_string())?`.
+/// What [`send`] accepts as the requests of an operation.
+pub(crate) trait IntoAttempts {
+    type Attempts: Attempts + Send;
+    fn into_attempts(self) -> Self::Attempts;
+}
+
+impl IntoAttempts for reqwest::Request {
+    type Attempts = Copied;
+    fn into_attempts(self) -> Copied {
+        Copied::new(self)
+    }
+}
+
+impl<F: FnMut() -> reqwest::Result<reqwest::Request> + Send> IntoAttempts for F {
+    type Attempts = Rebuilt<F>;
+    fn into_attempts(self) -> Rebuilt<F> {
+        Rebuilt(self)
+    }
+}
+
+/// `encode_path(&x.to_string())` becomes `encode_segment("x", &x)?`: checked at once, and
+/// percent-encoded as the URL is formatted.
 pub(crate) use crate::path::encode_segment;
 
 /// `ResponseValue::from_response` becomes `from_response`.
 pub(crate) use crate::decode::from_response;
 
+/// The `Deserialize` build.rs writes for an open enum: a string, turned into a variant by
+/// `from` (a `match` on the known values that keeps any other one), without buffering it.
+pub(crate) fn open_enum<'de, D, T>(deserializer: D, from: fn(&str) -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Values<T>(fn(&str) -> T);
+    impl<T> serde::de::Visitor<'_> for Values<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok((self.0)(value))
+        }
+    }
+    deserializer.deserialize_str(Values(from))
+}
+
 // progenitor's code builds its own error variants (`Error::InvalidRequest(..)`, …); build.rs
 // rewrites each to the function of the same name in snake case below.
 
 /// A parameter or body that could not be converted.
-pub(crate) fn invalid_request(message: String) -> Error {
-    Error::InvalidRequest(message)
+pub(crate) fn invalid_request(message: impl Into<String>) -> Error {
+    Error::InvalidRequest(message.into())
 }
 
 /// A status the operation does not document. The request hook has already read an error

@@ -9,7 +9,8 @@
 //! ```sh
 //! cargo bench -p baseten-api-benches --bench request_ratios
 //! BENCH_ROUNDS=30 cargo bench -p baseten-api-benches --bench request_ratios      # more rounds
-//! # one client only, for instruction counts (see PERFORMANCE.md):
+//! # one client only, for instruction counts (scripts/instructions.sh does this for all three,
+//! # against benches/instructions-baseline.json; see PERFORMANCE.md):
 //! BENCH_ONLY=baseten_api BENCH_COUNT=2000 valgrind --tool=callgrind target/release/deps/request_ratios-*
 //! ```
 

@@ -220,6 +220,30 @@ async fn a_429_is_retried_after_the_wait_the_api_asks_for() {
 }
 
 #[tokio::test]
+async fn a_retried_promotion_sends_the_same_request_again() {
+    let server = RawServer::start(vec![
+        Act::Send(rate_limited("0.01")),
+        Act::Send(json_response("200 OK", &deployment_body("ACTIVE"))),
+    ])
+    .await;
+    promote(&fast_retries(&server.url)).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(requests[0], requests[1]);
+    let first = requests[0].to_ascii_lowercase();
+    for part in [
+        "post /v1/models/m-1/environments/production/promote http/1.1\r\n",
+        "\r\nauthorization: api-key fault-test-key\r\n",
+        "\r\nuser-agent: baseten-api-rs/",
+        "\r\ncontent-type: application/json\r\n",
+        "\r\naccept: application/json\r\n",
+        r#""deployment_id":"dep-1""#,
+    ] {
+        assert!(first.contains(part), "{part:?} not in {first}");
+    }
+}
+
+#[tokio::test]
 async fn a_retry_after_header_is_honoured_too() {
     let limited = http_response(
         "429 Too Many Requests",
@@ -401,6 +425,33 @@ async fn an_unknown_status_value_decodes_and_round_trips() {
         "WAKING_UP".parse::<DeploymentStatusV1>().unwrap(),
         DeploymentStatusV1::WakingUp
     );
+}
+
+#[test]
+fn a_status_that_is_not_a_string_is_a_decode_error_at_its_path() {
+    let mut body: serde_json::Value = serde_json::from_str(&deployment_body("ACTIVE")).unwrap();
+    for (value, kind) in [
+        (serde_json::json!(7), "integer `7`"),
+        (serde_json::json!(null), "null"),
+        (serde_json::json!(["ACTIVE"]), "sequence"),
+    ] {
+        body["status"] = value;
+        let err = baseten_api::decode_body::<DeploymentV1>(
+            baseten_api::reqwest::StatusCode::OK,
+            &baseten_api::reqwest::header::HeaderMap::new(),
+            body.to_string().as_bytes(),
+        )
+        .unwrap_err();
+        let Error::Decode(decode) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(decode.path, "status");
+        let expected = format!("invalid type: {kind}, expected a string at line 1");
+        assert!(decode.message.starts_with(&expected), "{}", decode.message);
+    }
+    // An escaped string is the value it spells.
+    let known: DeploymentStatusV1 = serde_json::from_str(r#""\u0041CTIVE""#).unwrap();
+    assert_eq!(known, DeploymentStatusV1::Active);
 }
 
 #[tokio::test]

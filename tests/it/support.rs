@@ -58,6 +58,7 @@ pub struct RawServer {
     pub url: String,
     connections: Arc<AtomicUsize>,
     request_lines: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<String>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -69,7 +70,8 @@ impl RawServer {
         let connections = Arc::new(AtomicUsize::new(0));
         let counter = connections.clone();
         let request_lines = Arc::new(Mutex::new(Vec::new()));
-        let recorder = request_lines.clone();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let recorder = (request_lines.clone(), requests.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -84,6 +86,7 @@ impl RawServer {
             url,
             connections,
             request_lines,
+            requests,
             task,
         }
     }
@@ -92,6 +95,11 @@ impl RawServer {
     /// parser on the server side normalizes them.
     pub fn request_lines(&self) -> Vec<String> {
         self.request_lines.lock().unwrap().clone()
+    }
+
+    /// The requests received so far, head and body, as sent.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
     }
 
     /// How many connections the client opened (each attempt opens one: we close after each).
@@ -106,9 +114,13 @@ impl Drop for RawServer {
     }
 }
 
-async fn play(mut stream: TcpStream, act: Act, request_lines: Arc<Mutex<Vec<String>>>) {
-    if let Some(line) = read_request(&mut stream).await {
+type Recorder = (Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<String>>>);
+
+async fn play(mut stream: TcpStream, act: Act, (request_lines, requests): Recorder) {
+    if let Some(request) = read_request(&mut stream).await {
+        let line = request.lines().next().unwrap_or_default().to_owned();
         request_lines.lock().unwrap().push(line);
+        requests.lock().unwrap().push(request);
     }
     match act {
         Act::Send(bytes) => {
@@ -133,7 +145,7 @@ async fn play(mut stream: TcpStream, act: Act, request_lines: Arc<Mutex<Vec<Stri
     }
 }
 
-/// Reads one request: headers, then `content-length` bytes of body. Returns its request line.
+/// Reads one request: headers, then `content-length` bytes of body. Returns all of it.
 async fn read_request(stream: &mut TcpStream) -> Option<String> {
     let mut data = Vec::new();
     let mut buffer = [0u8; 4096];
@@ -148,8 +160,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<String> {
                 })
                 .unwrap_or(0);
             if data.len() >= end + 4 + length {
-                let head = String::from_utf8_lossy(&data[..end]);
-                return head.lines().next().map(str::to_owned);
+                return Some(String::from_utf8_lossy(&data[..end + 4 + length]).into_owned());
             }
         }
         match stream.read(&mut buffer).await {
