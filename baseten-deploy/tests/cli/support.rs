@@ -19,8 +19,11 @@ fn mock_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-        let output = Command::new(cargo)
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("baseten-deploy is inside the workspace");
+        let mut build = Command::new(cargo);
+        build
             .args([
                 "build",
                 "--quiet",
@@ -31,10 +34,30 @@ fn mock_binary() -> &'static Path {
             ])
             .arg("--message-format=json")
             .arg("--manifest-path")
-            .arg(&manifest)
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cargo runs");
+            .arg(workspace.join("Cargo.toml"))
+            .stderr(Stdio::inherit());
+        // Without what cargo sets for a test process (CARGO_MANIFEST_DIR, CARGO_PKG_*, …): a
+        // build script that reruns when one of them changes (ring's watches CARGO_MANIFEST_DIR)
+        // would see this test's values, and the workspace would be rebuilt here and again by
+        // the next plain `cargo build`.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let set_for_tests = name == "OUT_DIR"
+                || [
+                    "CARGO_MANIFEST_",
+                    "CARGO_PKG_",
+                    "CARGO_CRATE_NAME",
+                    "CARGO_BIN_",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                ]
+                .iter()
+                .any(|prefix| name.starts_with(prefix));
+            if set_for_tests {
+                build.env_remove(&*name);
+            }
+        }
+        let output = build.output().expect("cargo runs");
         assert!(output.status.success(), "building baseten-mock failed");
         String::from_utf8_lossy(&output.stdout)
             .lines()
