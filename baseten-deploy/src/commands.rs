@@ -120,17 +120,8 @@ async fn promote(
     set_model_target(report, target);
     let (model, env) = (target.model.as_str(), target.env.as_str());
     let before = read_environment(cx, model, env).await?;
-    report.previous_deployment = before
-        .current_deployment
-        .as_ref()
-        .map(DeploymentSummary::of);
-    let from = before
-        .current_deployment
-        .as_ref()
-        .map_or("none".to_owned(), |d| d.id.clone());
-    cx.out.event(&format!(
-        "promoting {deployment} to {model}/{env} (current: {from})"
-    ));
+    let previous = current_of(&before);
+    starting(cx, report, previous, deployment, &format!("{model}/{env}"));
     let promoted = cx
         .client
         .promote_model_to_environment()
@@ -141,11 +132,12 @@ async fn promote(
         .await
         .map_err(|e| refused_promotion(&format!("promoting {deployment} to {model}/{env}"), &e))?
         .into_inner();
-    report.deployment = Some(DeploymentSummary::of(&promoted));
-    cx.out.event(&format!(
-        "{model}/{env}: promotion of {} accepted (deployment {})",
-        promoted.id, promoted.status
-    ));
+    accepted(
+        cx,
+        report,
+        &format!("{model}/{env}"),
+        DeploymentSummary::of(&promoted),
+    );
     if !wait.wait {
         report.end(
             Exit::Done,
@@ -168,6 +160,36 @@ async fn promote(
         Intent::Promote,
     )
     .await
+}
+
+/// The model environment's current deployment, as the report shows it.
+fn current_of(env: &EnvironmentV1) -> Option<DeploymentSummary> {
+    env.current_deployment.as_ref().map(DeploymentSummary::of)
+}
+
+/// Before a promotion request: the environment's current deployment becomes the report's
+/// previous one, and the first event names both.
+fn starting(
+    cx: &Context,
+    report: &mut Report,
+    previous: Option<DeploymentSummary>,
+    deployment: &str,
+    target: &str,
+) {
+    let from = previous.as_ref().map_or("none", |d| d.id.as_str());
+    cx.out.event(&format!(
+        "promoting {deployment} to {target} (current: {from})"
+    ));
+    report.previous_deployment = previous;
+}
+
+/// The API took the promotion: the deployment it returned is the one the report follows.
+fn accepted(cx: &Context, report: &mut Report, target: &str, promoted: DeploymentSummary) {
+    cx.out.event(&format!(
+        "{target}: promotion of {} accepted (deployment {})",
+        promoted.id, promoted.status
+    ));
+    report.deployment = Some(promoted);
 }
 
 /// A refused promotion: the API's message says why (e.g. a promotion already in progress).
@@ -207,17 +229,11 @@ async fn promote_chain(
         }
     };
     let before = read(format!("reading environment {env} of chain {chain}")).await?;
-    report.previous_deployment = before
+    let previous = before
         .current_deployment
         .as_ref()
         .map(DeploymentSummary::of_chain);
-    let from = before
-        .current_deployment
-        .as_ref()
-        .map_or("none".to_owned(), |d| d.id.clone());
-    cx.out.event(&format!(
-        "promoting {deployment} to {chain}/{env} (current: {from})"
-    ));
+    starting(cx, report, previous, deployment, &format!("{chain}/{env}"));
     let promoted = cx
         .client
         .promote_chain_to_environment()
@@ -228,11 +244,12 @@ async fn promote_chain(
         .await
         .map_err(|e| refused_promotion(&format!("promoting {deployment} to {chain}/{env}"), &e))?
         .into_inner();
-    report.deployment = Some(DeploymentSummary::of_chain(&promoted));
-    cx.out.event(&format!(
-        "{chain}/{env}: promotion of {} accepted (deployment {})",
-        promoted.id, promoted.status
-    ));
+    accepted(
+        cx,
+        report,
+        &format!("{chain}/{env}"),
+        DeploymentSummary::of_chain(&promoted),
+    );
     if !wait.wait {
         report.end(
             Exit::Done,
@@ -291,10 +308,7 @@ async fn promote_development(
     report.environment = Some(PRODUCTION.to_owned());
     let started = Instant::now();
     let before = read_environment(cx, model, PRODUCTION).await?;
-    report.previous_deployment = before
-        .current_deployment
-        .as_ref()
-        .map(DeploymentSummary::of);
+    report.previous_deployment = current_of(&before);
     cx.out.event(&format!(
         "building a production deployment of {model} from its development deployment"
     ));
@@ -415,10 +429,7 @@ async fn send_signal(
     let target = format!("{model}/{env}");
     // Read first: the summary names the deployments, and a wait needs the candidate's id.
     let before = read_environment(cx, model, env).await?;
-    report.previous_deployment = before
-        .current_deployment
-        .as_ref()
-        .map(DeploymentSummary::of);
+    report.previous_deployment = current_of(&before);
     report.deployment = before
         .candidate_deployment
         .as_ref()
@@ -588,10 +599,7 @@ async fn wait(
     set_model_target(report, target);
     let (model, env) = (target.model.as_str(), target.env.as_str());
     let before = read_environment(cx, model, env).await?;
-    report.previous_deployment = before
-        .current_deployment
-        .as_ref()
-        .map(DeploymentSummary::of);
+    report.previous_deployment = current_of(&before);
     watch::record_environment(report, &before);
     let candidate = deployment
         .map(str::to_owned)
