@@ -68,6 +68,18 @@ pub async fn promote(
     env: &str,
     deployment_id: &str,
 ) -> baseten_api::types::DeploymentV1 {
+    try_promote(mock, model_id, env, deployment_id)
+        .await
+        .unwrap_or_else(|e| panic!("promote {deployment_id} to {model_id}/{env}: {e}"))
+}
+
+/// [`promote`], for tests that expect it to be refused.
+pub async fn try_promote(
+    mock: &MockServer,
+    model_id: &str,
+    env: &str,
+    deployment_id: &str,
+) -> Result<baseten_api::types::DeploymentV1, baseten_api::Error> {
     mock.client()
         .promote_model_to_environment()
         .model_id(model_id)
@@ -78,8 +90,7 @@ pub async fn promote(
         )
         .send()
         .await
-        .unwrap_or_else(|e| panic!("promote {deployment_id} to {model_id}/{env}: {e}"))
-        .into_inner()
+        .map(|r| r.into_inner())
 }
 
 /// A model environment read through the client (`get_environment`).

@@ -4,7 +4,6 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-use baseten_api::types::PromoteToEnvironmentRequestV1;
 use baseten_mock::{Faults, MockServer, Seed};
 use common::{http, post};
 
@@ -115,13 +114,7 @@ async fn dropped_connections_close_without_an_answer_and_change_nothing() {
     assert!(!raw.is_timeout(), "closed at once, not timed out: {raw}");
     assert!(raw.status().is_none());
 
-    let err = mock
-        .client()
-        .promote_model_to_environment()
-        .model_id("mdl-llama")
-        .env_name("staging")
-        .body(PromoteToEnvironmentRequestV1::builder().deployment_id("dpl-llama-v2"))
-        .send()
+    let err = common::try_promote(&mock, "mdl-llama", "staging", "dpl-llama-v2")
         .await
         .expect_err("no answer");
     assert_eq!(err.status(), None, "{err}");

@@ -6,7 +6,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use baseten_api::types::{PromoteRequestV1, PromoteToEnvironmentRequestV1};
+use baseten_api::types::PromoteRequestV1;
 use baseten_mock::{
     DeploymentSeed, DeploymentStatus, EnvironmentSeed, MockServer, ModelSeed, PromotionStatus,
     RollingSettings, Seed, Timings,
@@ -119,13 +119,7 @@ async fn a_build_in_progress_blocks_promotions_to_production_until_it_is_done() 
         "Environment production already has a promotion in progress.",
     );
 
-    let err = mock
-        .client()
-        .promote_model_to_environment()
-        .model_id("mdl-llama")
-        .env_name("production")
-        .body(PromoteToEnvironmentRequestV1::builder().deployment_id("dpl-llama-v2"))
-        .send()
+    let err = common::try_promote(&mock, "mdl-llama", "production", "dpl-llama-v2")
         .await
         .unwrap_err();
     assert_api_error(
@@ -135,13 +129,7 @@ async fn a_build_in_progress_blocks_promotions_to_production_until_it_is_done() 
     );
 
     // The building deployment itself cannot be promoted elsewhere yet.
-    let err = mock
-        .client()
-        .promote_model_to_environment()
-        .model_id("mdl-llama")
-        .env_name("staging")
-        .body(PromoteToEnvironmentRequestV1::builder().deployment_id("dpl-1"))
-        .send()
+    let err = common::try_promote(&mock, "mdl-llama", "staging", "dpl-1")
         .await
         .unwrap_err();
     assert_api_error(

@@ -5,7 +5,6 @@ use crate::common;
 
 use std::time::Duration;
 
-use baseten_api::types::PromoteToEnvironmentRequestV1;
 use baseten_mock::{DeploymentStatus, MockError, MockServer, PromotionStatus};
 use common::{MINUTE, assert_api_error, demo};
 
@@ -13,15 +12,7 @@ const MODEL: &str = "mdl-whisper";
 const ENV: &str = "production";
 
 async fn start_rollout(mock: &MockServer) -> baseten_api::types::DeploymentV1 {
-    mock.client()
-        .promote_model_to_environment()
-        .model_id(MODEL)
-        .env_name(ENV)
-        .body(PromoteToEnvironmentRequestV1::builder().deployment_id("dpl-whisper-v2"))
-        .send()
-        .await
-        .expect("rolling promotion accepted")
-        .into_inner()
+    common::promote(mock, MODEL, ENV, "dpl-whisper-v2").await
 }
 
 async fn force(mock: &MockServer, model: &str, env: &str) -> Result<bool, baseten_api::Error> {
