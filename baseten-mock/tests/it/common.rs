@@ -117,6 +117,15 @@ pub fn promotion_of(env: &baseten_api::types::EnvironmentV1) -> Option<(String, 
         .map(|p| (p.status.to_string(), p.percent_traffic_to_new_version))
 }
 
+/// The `error_message` of an environment read's promotion; panics if none is shown.
+pub fn error_message_of(env: &baseten_api::types::EnvironmentV1) -> Option<&str> {
+    env.in_progress_promotion
+        .as_ref()
+        .expect("a promotion is shown")
+        .error_message
+        .as_deref()
+}
+
 /// The ids of an environment read's current and candidate deployments.
 pub fn deployments_of(env: &baseten_api::types::EnvironmentV1) -> (Option<String>, Option<String>) {
     (

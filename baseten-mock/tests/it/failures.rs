@@ -11,7 +11,7 @@ use baseten_mock::{
     DeploymentSeed, DeploymentStatus, EnvironmentSeed, MockServer, ModelSeed, PromotionFailure,
     PromotionStatus, RollingSettings, Seed, Timings,
 };
-use common::{MINUTE, deployments_of, environment, promote, promotion_of, shown};
+use common::{MINUTE, deployments_of, environment, error_message_of, promote, promotion_of, shown};
 
 /// Model `m`: `v1` serves a production that rolls 25 % a minute and fails as `failure` says;
 /// ended promotions stay visible for a minute, so that `FAILED` can be read.
@@ -45,21 +45,14 @@ async fn a_promotion_failing_at_a_step_rolls_back_and_ends_failed_with_its_messa
     mock.advance(2 * MINUTE);
     let env = environment(&mock, "m", "production").await;
     assert_eq!(promotion_of(&env), shown("RAMPING_UP", 50));
-    assert_eq!(
-        env.in_progress_promotion.as_ref().unwrap().error_message,
-        None
-    );
+    assert_eq!(error_message_of(&env), None);
 
     // Step 3 fails: traffic stays at 50 % and starts moving back.
     mock.advance(MINUTE);
     let env = environment(&mock, "m", "production").await;
     assert_eq!(promotion_of(&env), shown("RAMPING_DOWN", 50));
     assert_eq!(
-        env.in_progress_promotion
-            .as_ref()
-            .unwrap()
-            .error_message
-            .as_deref(),
+        error_message_of(&env),
         Some("Replicas crashed on start-up.")
     );
     mock.advance(MINUTE);
@@ -71,11 +64,7 @@ async fn a_promotion_failing_at_a_step_rolls_back_and_ends_failed_with_its_messa
     let env = environment(&mock, "m", "production").await;
     assert_eq!(promotion_of(&env), shown("FAILED", 0));
     assert_eq!(
-        env.in_progress_promotion
-            .as_ref()
-            .unwrap()
-            .error_message
-            .as_deref(),
+        error_message_of(&env),
         Some("Replicas crashed on start-up.")
     );
     assert_eq!(deployments_of(&env), (Some("v1".to_owned()), None));
@@ -105,11 +94,7 @@ async fn failing_at_the_first_step_fails_at_once_with_the_default_message() {
     let env = environment(&mock, "m", "production").await;
     assert_eq!(promotion_of(&env), shown("FAILED", 0));
     assert_eq!(
-        env.in_progress_promotion
-            .as_ref()
-            .unwrap()
-            .error_message
-            .as_deref(),
+        error_message_of(&env),
         Some("Candidate deployment v2 failed health checks.")
     );
 }
@@ -141,14 +126,7 @@ async fn fail_promotion_with_sets_the_error_message_reads_show() {
         .unwrap();
     let env = environment(&mock, "mdl-whisper", "production").await;
     assert_eq!(promotion_of(&env), shown("RAMPING_DOWN", 25));
-    assert_eq!(
-        env.in_progress_promotion
-            .as_ref()
-            .unwrap()
-            .error_message
-            .as_deref(),
-        Some("OOM in the candidate.")
-    );
+    assert_eq!(error_message_of(&env), Some("OOM in the candidate."));
     mock.advance(MINUTE);
     assert_eq!(
         promotion_of(&environment(&mock, "mdl-whisper", "production").await),
@@ -223,12 +201,8 @@ async fn a_failing_build_ends_in_its_status_and_leaves_production_alone() {
         let env = environment(&mock, "m", "production").await;
         assert_eq!(promotion_of(&env), shown("FAILED", 0), "{status}");
         assert_eq!(
-            env.in_progress_promotion
-                .as_ref()
-                .unwrap()
-                .error_message
-                .clone(),
-            Some(format!("Deployment {id} failed to build: {status}."))
+            error_message_of(&env),
+            Some(format!("Deployment {id} failed to build: {status}.").as_str())
         );
         assert_eq!(deployments_of(&env), (Some("v1".to_owned()), None));
 
