@@ -234,14 +234,7 @@ async fn force_cancel_rolls_back_at_once_from_any_in_progress_state() {
 #[tokio::test]
 async fn canceling_a_development_build_stops_it() {
     let mock = demo().await;
-    let building = mock
-        .client()
-        .promote_development_to_production()
-        .model_id("mdl-llama")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let building = common::promote_development(&mock, "mdl-llama").await;
     mock.advance(Duration::from_secs(70));
     assert_eq!(
         mock.deployment(&building.id).unwrap().status,
@@ -274,10 +267,5 @@ async fn canceling_a_development_build_stops_it() {
         Some("dpl-llama-v1")
     );
     // Production is free again.
-    mock.client()
-        .promote_development_to_production()
-        .model_id("mdl-llama")
-        .send()
-        .await
-        .expect("a new build may start");
+    common::promote_development(&mock, "mdl-llama").await;
 }

@@ -93,6 +93,21 @@ pub async fn try_promote(
         .map(|r| r.into_inner())
 }
 
+/// Starts a production build from the model's development deployment (the client's default
+/// body: both flags true) and returns the new deployment.
+pub async fn promote_development(
+    mock: &MockServer,
+    model_id: &str,
+) -> baseten_api::types::DeploymentV1 {
+    mock.client()
+        .promote_development_to_production()
+        .model_id(model_id)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("promote the development deployment of {model_id}: {e}"))
+        .into_inner()
+}
+
 /// A model environment read through the client (`get_environment`).
 pub async fn environment(
     mock: &MockServer,

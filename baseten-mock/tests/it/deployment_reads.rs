@@ -25,14 +25,7 @@ async fn read(
 }
 
 async fn promote_dev(mock: &MockServer) -> String {
-    mock.client()
-        .promote_development_to_production()
-        .model_id("mdl-llama")
-        .send()
-        .await
-        .expect("promotion accepted")
-        .into_inner()
-        .id
+    common::promote_development(mock, "mdl-llama").await.id
 }
 
 #[tokio::test]

@@ -84,14 +84,7 @@ async fn an_ended_promotion_stays_visible_as_long_as_configured() {
 #[tokio::test]
 async fn a_development_build_reads_as_a_promotion_in_progress() {
     let mock = demo().await;
-    let building = mock
-        .client()
-        .promote_development_to_production()
-        .model_id("mdl-llama")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let building = common::promote_development(&mock, "mdl-llama").await;
 
     let env = environment(&mock, "mdl-llama", "production").await;
     assert_eq!(promotion_of(&env), shown("RELEASING", 0));

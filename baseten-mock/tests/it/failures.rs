@@ -172,15 +172,8 @@ async fn a_failing_build_ends_in_its_status_and_leaves_production_alone() {
         ),
     ] {
         let mock = build_failing_with(status).await;
-        let id = mock
-            .client()
-            .promote_development_to_production()
-            .model_id("m")
-            .send()
-            .await
-            .expect("accepted: it fails later")
-            .into_inner()
-            .id;
+        // Accepted: it fails later.
+        let id = common::promote_development(&mock, "m").await.id;
         mock.advance(Duration::from_secs(fails_at - 1));
         assert_eq!(mock.deployment(&id).unwrap().status, last_good, "{status}");
 
@@ -210,11 +203,7 @@ async fn a_failing_build_ends_in_its_status_and_leaves_production_alone() {
         mock.advance(10 * MINUTE);
         assert_eq!(mock.deployment(&id).unwrap().status, status);
         assert!(mock.deployment("v1").unwrap().is_production);
-        mock.client()
-            .promote_development_to_production()
-            .model_id("m")
-            .send()
-            .await
-            .expect("a new build may start");
+        // A new build may start.
+        common::promote_development(&mock, "m").await;
     }
 }
