@@ -268,12 +268,9 @@ fn wait_for_a_deployment_still_building_ends_when_it_is_production() {
     assert_eq!(waited.code, 0, "{waited:#?}");
     // The mock makes a building deployment the candidate at once; if Baseten does not, `wait`
     // first waits for the build (a path the mock cannot show).
-    assert!(
-        waited.stdout.contains(&format!(
-            "waiting for the promotion of {id} to mdl-dev/production"
-        )),
-        "{waited:#?}"
-    );
+    waited.assert_stdout(&format!(
+        "waiting for the promotion of {id} to mdl-dev/production"
+    ));
     assert_eq!(
         status_json(&mock.url, "mdl-dev", "production")["current_deployment"]["id"],
         id.as_str()

@@ -140,6 +140,24 @@ pub struct Run {
 }
 
 impl Run {
+    /// Fails the test, showing the whole run, unless stderr contains `text`.
+    #[track_caller]
+    pub fn assert_stderr(&self, text: &str) {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}: {self:#?}"
+        );
+    }
+
+    /// Fails the test, showing the whole run, unless stdout contains `text`.
+    #[track_caller]
+    pub fn assert_stdout(&self, text: &str) {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}: {self:#?}"
+        );
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:#?}"))
