@@ -119,9 +119,10 @@ async fn promote(
 ) -> Result<(), Failure> {
     set_model_target(report, target);
     let (model, env) = (target.model.as_str(), target.env.as_str());
+    let target = format!("{model}/{env}");
     let before = read_environment(cx, model, env).await?;
     let previous = current_of(&before);
-    starting(cx, report, previous, deployment, &format!("{model}/{env}"));
+    starting(cx, report, previous, deployment, &target);
     let promoted = cx
         .client
         .promote_model_to_environment()
@@ -130,20 +131,15 @@ async fn promote(
         .body(body)
         .send()
         .await
-        .map_err(|e| refused_promotion(&format!("promoting {deployment} to {model}/{env}"), &e))?
+        .map_err(|e| refused_promotion(&format!("promoting {deployment} to {target}"), &e))?
         .into_inner();
-    accepted(
-        cx,
-        report,
-        &format!("{model}/{env}"),
-        DeploymentSummary::of(&promoted),
-    );
+    accepted(cx, report, &target, DeploymentSummary::of(&promoted));
     if !wait.wait {
         report.end(
             Exit::Done,
             "accepted",
             format!(
-                "{} is being promoted to {model}/{env}; `baseten-deploy wait --model {model} \
+                "{} is being promoted to {target}; `baseten-deploy wait --model {model} \
                  --env {env} --deployment {}` waits for it",
                 promoted.id, promoted.id
             ),
@@ -215,6 +211,7 @@ async fn promote_chain(
 ) -> Result<(), Failure> {
     report.chain_id = Some(chain.to_owned());
     report.environment = Some(env.to_owned());
+    let target = format!("{chain}/{env}");
     let read = |what: String| {
         let client = &cx.client;
         async move {
@@ -233,7 +230,7 @@ async fn promote_chain(
         .current_deployment
         .as_ref()
         .map(DeploymentSummary::of_chain);
-    starting(cx, report, previous, deployment, &format!("{chain}/{env}"));
+    starting(cx, report, previous, deployment, &target);
     let promoted = cx
         .client
         .promote_chain_to_environment()
@@ -242,19 +239,14 @@ async fn promote_chain(
         .body(PromoteToChainEnvironmentRequestV1::builder().deployment_id(deployment.to_owned()))
         .send()
         .await
-        .map_err(|e| refused_promotion(&format!("promoting {deployment} to {chain}/{env}"), &e))?
+        .map_err(|e| refused_promotion(&format!("promoting {deployment} to {target}"), &e))?
         .into_inner();
-    accepted(
-        cx,
-        report,
-        &format!("{chain}/{env}"),
-        DeploymentSummary::of_chain(&promoted),
-    );
+    accepted(cx, report, &target, DeploymentSummary::of_chain(&promoted));
     if !wait.wait {
         report.end(
             Exit::Done,
             "accepted",
-            format!("{} is being promoted to {chain}/{env}", promoted.id),
+            format!("{} is being promoted to {target}", promoted.id),
         );
         return Ok(());
     }
@@ -281,13 +273,13 @@ async fn promote_chain(
         Some(current) if current.id == promoted.id => report.end(
             Exit::Done,
             "succeeded",
-            format!("{} is the current deployment of {chain}/{env}", promoted.id),
+            format!("{} is the current deployment of {target}", promoted.id),
         ),
         current => report.end(
             Exit::Canceled,
             "rolled_back",
             format!(
-                "{} is ready but {} is the current deployment of {chain}/{env}",
+                "{} is ready but {} is the current deployment of {target}",
                 promoted.id,
                 current.map_or("no deployment".to_owned(), |d| d.id)
             ),
