@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::clock::{TokioClock, WaitClock};
-use super::engine::{self, Observation, Probe, Verdict};
+use super::engine::{self, NotFound, Observation, Probe, ReadAt, Reader, Verdict};
 use super::{DEFAULT_WAIT_TIMEOUT, LastSeen, Polling, WaitError};
 use crate::types::{ChainDeploymentV1, DeploymentStatusV1 as Status, DeploymentV1};
 use crate::{Client, Error};
@@ -261,6 +261,7 @@ impl<'a> IntoFuture for DeploymentWait<'a> {
                 model_id: self.model_id,
                 deployment_id: self.deployment_id,
             },
+            deployment: std::marker::PhantomData,
         };
         Box::pin(wait(probe, self.settings))
     }
@@ -281,15 +282,10 @@ impl<'a> IntoFuture for ChainDeploymentWait<'a> {
                 chain_id: self.chain_id,
                 deployment_id: self.deployment_id,
             },
+            deployment: std::marker::PhantomData,
         };
         Box::pin(wait(probe, self.settings))
     }
-}
-
-/// One read of a deployment, model or chain.
-trait Read: Send {
-    type Deployment: Deployment;
-    fn read(&self) -> impl Future<Output = Result<Self::Deployment, Error>> + Send;
 }
 
 struct ModelRead<'a> {
@@ -298,9 +294,8 @@ struct ModelRead<'a> {
     deployment_id: String,
 }
 
-impl Read for ModelRead<'_> {
-    type Deployment = DeploymentV1;
-    async fn read(&self) -> Result<DeploymentV1, Error> {
+impl Reader<DeploymentV1> for ModelRead<'_> {
+    async fn read(&mut self) -> Result<DeploymentV1, Error> {
         let deployment = self
             .client
             .get_deployment()
@@ -318,9 +313,8 @@ struct ChainRead<'a> {
     deployment_id: String,
 }
 
-impl Read for ChainRead<'_> {
-    type Deployment = ChainDeploymentV1;
-    async fn read(&self) -> Result<ChainDeploymentV1, Error> {
+impl Reader<ChainDeploymentV1> for ChainRead<'_> {
+    async fn read(&mut self) -> Result<ChainDeploymentV1, Error> {
         let deployment = self
             .client
             .get_chain_deployment()
@@ -332,29 +326,27 @@ impl Read for ChainRead<'_> {
     }
 }
 
-struct DeploymentProbe<R> {
-    subject: String,
-    read: R,
+/// A deployment waiter: what it reads (`R`), judged by the status alone.
+pub(crate) struct DeploymentProbe<D, R> {
+    pub(crate) subject: String,
+    pub(crate) read: R,
+    pub(crate) deployment: std::marker::PhantomData<fn() -> D>,
 }
 
-impl<R: Read> Probe for DeploymentProbe<R> {
-    type State = R::Deployment;
+impl<D: Deployment, R: Reader<D>> Probe for DeploymentProbe<D, R> {
+    type State = D;
     type Progress = DeploymentProgress;
-    type Outcome = DeploymentOutcome<R::Deployment>;
+    type Outcome = DeploymentOutcome<D>;
 
     fn subject(&self) -> String {
         self.subject.clone()
     }
 
-    async fn read(&mut self) -> Result<R::Deployment, Error> {
+    async fn read(&mut self) -> Result<D, Error> {
         self.read.read().await
     }
 
-    fn observe(
-        &mut self,
-        deployment: &R::Deployment,
-        _elapsed: Duration,
-    ) -> Observation<Self::Outcome, DeploymentProgress> {
+    fn observe(&mut self, deployment: &D, _: ReadAt) -> Observation<Self::Outcome, DeploymentProgress> {
         let status = deployment.status();
         let progress = DeploymentProgress {
             status: status.clone(),
@@ -380,12 +372,18 @@ impl<R: Read> Probe for DeploymentProbe<R> {
         }
     }
 
-    fn last_seen(deployment: R::Deployment) -> LastSeen {
+    fn last_seen(deployment: D) -> LastSeen {
         deployment.last_seen()
     }
 
-    fn tolerates_early_not_found(&self) -> bool {
-        true
+    /// Baseten answers 404 for a few seconds after creating a deployment: tolerated until it
+    /// has been seen once, for [`Polling::not_found_grace`].
+    fn not_found(&mut self, at: ReadAt, seen: bool, polling: &Polling) -> NotFound<Self::Outcome> {
+        if !seen && at.started < polling.not_found_grace {
+            NotFound::Tolerate
+        } else {
+            NotFound::Fail
+        }
     }
 }
 

@@ -20,6 +20,7 @@
 //!
 //! [`RetryPolicy`]: crate::RetryPolicy
 
+mod chain;
 mod clock;
 mod deployment;
 mod engine;
@@ -32,7 +33,8 @@ pub use deployment::{
     ChainDeploymentWait, DeploymentOutcome, DeploymentProgress, DeploymentStatusClass,
     DeploymentWait, classify_deployment_status,
 };
-pub use promotion::{PromotionOutcome, PromotionProgress, PromotionWait};
+pub use chain::{ChainPromotionOutcome, ChainPromotionProgress, ChainPromotionWait};
+pub use promotion::{DEFAULT_SETTLE, PromotionOutcome, PromotionProgress, PromotionWait};
 
 use crate::types;
 
@@ -135,6 +137,8 @@ pub enum LastSeen {
     Deployment(Box<types::DeploymentV1>),
     /// A chain deployment.
     ChainDeployment(Box<types::ChainDeploymentV1>),
+    /// A chain environment (chain promotion waiter).
+    ChainEnvironment(Box<types::ChainEnvironmentV1>),
 }
 
 /// Why a wait ended without an outcome.
@@ -266,6 +270,19 @@ impl crate::Client {
         deployment_id: &str,
     ) -> PromotionWait<'_> {
         PromotionWait::new(self, model_id, env_name, deployment_id)
+    }
+
+    /// Waits until the promotion of chain deployment `deployment_id` to `env_name` has ended:
+    /// it is the environment's current deployment ([`ChainPromotionOutcome::Succeeded`]), or
+    /// it is no longer the candidate and another deployment is current. Chain promotions have
+    /// no promotion object; the environment's `candidate_deployment` says one is going on.
+    pub fn wait_for_chain_promotion(
+        &self,
+        chain_id: &str,
+        env_name: &str,
+        deployment_id: &str,
+    ) -> ChainPromotionWait<'_> {
+        ChainPromotionWait::new(self, chain_id, env_name, deployment_id)
     }
 
     /// Waits until a model deployment is ready (`ACTIVE` or `SCALED_TO_ZERO`), failed or

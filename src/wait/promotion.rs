@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::clock::{TokioClock, WaitClock};
-use super::engine::{self, Observation, Probe, Verdict};
+use super::engine::{self, NotFound, Observation, Probe, ReadAt, Reader, Verdict};
 use super::{DEFAULT_WAIT_TIMEOUT, LastSeen, Polling, WaitError};
 use crate::types::{DeploymentV1, EnvironmentV1, InProgressPromotionStatusV1 as Status};
 use crate::{Client, Error};
@@ -35,8 +35,8 @@ pub enum PromotionOutcome {
         last: Box<EnvironmentV1>,
     },
     /// The promotion is over and another deployment is current: it was rolled back (force
-    /// cancel, or a cancel whose end was not seen), superseded by another promotion, or never
-    /// started. Not a success.
+    /// cancel, or a cancel or failure whose status was not seen), superseded by another
+    /// promotion, or never started. Not a success.
     OtherDeploymentCurrent {
         /// The environment's current deployment, if any.
         current: Option<Box<DeploymentV1>>,
@@ -44,6 +44,12 @@ pub enum PromotionOutcome {
         last_status: Option<Status>,
         /// The environment as last read.
         last: Box<EnvironmentV1>,
+    },
+    /// The environment answered 404 after it had been read: it was deleted, which cancels a
+    /// promotion in progress (Baseten's `DELETE …/environments/{env_name}`).
+    EnvironmentDeleted {
+        /// The last promotion status seen for the deployment promoted, if any was.
+        last_status: Option<Status>,
     },
 }
 
@@ -93,10 +99,16 @@ pub struct PromotionWait<'a> {
     deployment_id: String,
     timeout: Duration,
     start_grace: Duration,
+    settle: Duration,
+    already_seen: Option<EnvironmentV1>,
     polling: Polling,
     clock: Arc<dyn WaitClock>,
     on_progress: Option<ProgressCallback<'a>>,
 }
+
+/// How long a waiter watches an ending that may still change before it concludes that another
+/// deployment stays current (default of [`PromotionWait::settle`]).
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(10);
 
 impl<'a> PromotionWait<'a> {
     pub(crate) fn new(
@@ -112,6 +124,8 @@ impl<'a> PromotionWait<'a> {
             deployment_id: deployment_id.to_owned(),
             timeout: DEFAULT_WAIT_TIMEOUT,
             start_grace: Duration::from_secs(60),
+            settle: DEFAULT_SETTLE,
+            already_seen: None,
             polling: Polling::default(),
             clock: Arc::new(TokioClock::default()),
             on_progress: None,
@@ -137,6 +151,25 @@ impl<'a> PromotionWait<'a> {
         self
     }
 
+    /// How long "ours is gone and another deployment is current" must hold before the wait
+    /// ends on it (default 10 s). The environment may clear its promotion a moment before
+    /// `current_deployment` switches to the promoted deployment; a shorter settle could call a
+    /// success a rollback. Success, failure and cancellation are never delayed by it.
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = settle;
+        self
+    }
+
+    /// The environment as read before the wait (for example just before cancelling): it
+    /// exists, so a 404 during the wait means it was deleted, and if it showed the promotion
+    /// in progress, a terminal status or a rollback seen later is known to be this promotion's
+    /// (with no settle for a promotion that was gone by the first read but the settle
+    /// interval).
+    pub fn already_seen(mut self, environment: &EnvironmentV1) -> Self {
+        self.already_seen = Some(environment.clone());
+        self
+    }
+
     /// Called with every change the waiter sees (not with unchanged polls).
     pub fn on_progress(mut self, callback: impl FnMut(&PromotionProgress) + Send + 'a) -> Self {
         self.on_progress = Some(Box::new(callback));
@@ -158,14 +191,23 @@ impl<'a> IntoFuture for PromotionWait<'a> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let probe = PromotionProbe {
-                client: self.client,
+                read: EnvironmentRead {
+                    client: self.client,
+                    model_id: self.model_id.clone(),
+                    env_name: self.env_name.clone(),
+                },
                 subject: format!(
                     "the promotion of {} to {} of model {}",
                     self.deployment_id, self.env_name, self.model_id
                 ),
-                classifier: Classifier::new(self.deployment_id, self.start_grace),
-                model_id: self.model_id,
-                env_name: self.env_name,
+                classifier: {
+                    let mut classifier =
+                        Classifier::new(self.deployment_id, self.start_grace, self.settle);
+                    if let Some(environment) = &self.already_seen {
+                        classifier.already_seen(environment);
+                    }
+                    classifier
+                },
             };
             let mut on_progress = self.on_progress;
             let mut report = |progress: &PromotionProgress| {
@@ -185,23 +227,20 @@ impl<'a> IntoFuture for PromotionWait<'a> {
     }
 }
 
-struct PromotionProbe<'a> {
+/// A promotion waiter: what it reads (`R`: the environment) and the rules that judge it.
+pub(crate) struct PromotionProbe<R> {
+    pub(crate) read: R,
+    pub(crate) subject: String,
+    pub(crate) classifier: Classifier,
+}
+
+struct EnvironmentRead<'a> {
     client: &'a Client,
     model_id: String,
     env_name: String,
-    subject: String,
-    classifier: Classifier,
 }
 
-impl Probe for PromotionProbe<'_> {
-    type State = EnvironmentV1;
-    type Progress = PromotionProgress;
-    type Outcome = PromotionOutcome;
-
-    fn subject(&self) -> String {
-        self.subject.clone()
-    }
-
+impl Reader<EnvironmentV1> for EnvironmentRead<'_> {
     async fn read(&mut self) -> Result<EnvironmentV1, Error> {
         let environment = self
             .client
@@ -212,129 +251,224 @@ impl Probe for PromotionProbe<'_> {
             .await?;
         Ok(environment.into_inner())
     }
+}
+
+impl<R: Reader<EnvironmentV1>> Probe for PromotionProbe<R> {
+    type State = EnvironmentV1;
+    type Progress = PromotionProgress;
+    type Outcome = PromotionOutcome;
+
+    fn subject(&self) -> String {
+        self.subject.clone()
+    }
+
+    async fn read(&mut self) -> Result<EnvironmentV1, Error> {
+        self.read.read().await
+    }
 
     fn observe(
         &mut self,
         environment: &EnvironmentV1,
-        elapsed: Duration,
+        at: ReadAt,
     ) -> Observation<PromotionOutcome, PromotionProgress> {
-        self.classifier.observe(environment, elapsed)
+        self.classifier.observe(environment, at)
     }
 
     fn last_seen(environment: EnvironmentV1) -> LastSeen {
         LastSeen::Environment(Box::new(environment))
     }
 
-    fn tolerates_early_not_found(&self) -> bool {
-        // The promotion call just succeeded, so the environment exists: a 404 is final.
-        false
+    fn not_found(&mut self, _: ReadAt, seen: bool, _: &Polling) -> NotFound<PromotionOutcome> {
+        match self.classifier.not_found(seen) {
+            Some(deleted) => NotFound::Done(deleted),
+            None => NotFound::Fail,
+        }
     }
 }
 
-/// The promotion rules, apart from any I/O so that a table test can drive them.
+/// The promotion rules, apart from any I/O, so that a table test and the model of what Baseten
+/// may show (`tests/it/waiter_model.rs`, through [`crate::wait::testing`]) can drive them.
+///
+/// The environment does not say whose promotion `in_progress_promotion` is: a finished one's
+/// terminal status may linger after it, with or without its candidate, and the next
+/// promotion's candidate may show up before its own promotion object. So the rules track the
+/// identity of ours:
+///
+/// 1. `current == ours`, with no promotion of ours going on, is success, whatever else shows
+///    (another pipeline may already be promoting a third deployment).
+/// 2. `candidate == ours` with no promotion object, or with a status that is not terminal, is
+///    ours in progress.
+/// 3. A terminal status counts as ours only after ours was seen in progress (by this wait, or
+///    by the read the caller passed to [`PromotionWait::already_seen`]), and only while no
+///    other candidate has shown up since; without that, it may be the previous promotion's.
+/// 4. Ours gone (no candidate of ours, nothing terminal of ours) with another deployment
+///    current ends as "another deployment is current" only once that has held for the settle
+///    interval: the promotion object may clear a little before `current` switches. Before ours
+///    was ever seen, the start grace applies instead.
 pub(crate) struct Classifier {
     deployment_id: String,
     start_grace: Duration,
-    /// Whether the deployment promoted has been seen as the candidate.
-    seen_as_candidate: bool,
-    /// The last status seen while it was the candidate.
+    settle: Duration,
+    /// The environment has been read (by this wait or before it): a 404 now means deleted.
+    environment_seen: bool,
+    /// Ours has been seen in progress (rule 2).
+    seen_in_progress: bool,
+    /// Another deployment was the candidate after ours was seen: a terminal status shown with
+    /// no candidate may be that one's.
+    other_since_ours: bool,
+    /// The last status seen of ours.
     last_status: Option<Status>,
+    /// When ours was first seen gone after being seen in progress (end of that read).
+    gone_since: Option<Duration>,
 }
 
 impl Classifier {
-    pub(crate) fn new(deployment_id: String, start_grace: Duration) -> Self {
+    pub(crate) fn new(deployment_id: String, start_grace: Duration, settle: Duration) -> Self {
         Self {
             deployment_id,
             start_grace,
-            seen_as_candidate: false,
+            settle,
+            environment_seen: false,
+            seen_in_progress: false,
+            other_since_ours: false,
             last_status: None,
+            gone_since: None,
         }
+    }
+
+    /// What the caller read before the wait (e.g. before sending a signal): the environment
+    /// exists, and ours may already be in progress.
+    pub(crate) fn already_seen(&mut self, environment: &EnvironmentV1) {
+        self.environment_seen = true;
+        let promotion = environment.in_progress_promotion.as_ref();
+        if self.is_ours(&environment.candidate_deployment)
+            && promotion.is_none_or(|p| is_running(&p.status))
+        {
+            self.seen_in_progress = true;
+            self.last_status = promotion.map(|p| p.status.clone());
+        }
+    }
+
+    fn is_ours(&self, deployment: &Option<DeploymentV1>) -> bool {
+        deployment
+            .as_ref()
+            .is_some_and(|d| d.id == self.deployment_id)
+    }
+
+    /// A 404 on the environment: deleted, if it was ever seen; otherwise it never existed.
+    pub(crate) fn not_found(&self, seen_by_this_wait: bool) -> Option<PromotionOutcome> {
+        (seen_by_this_wait || self.environment_seen).then(|| {
+            PromotionOutcome::EnvironmentDeleted {
+                last_status: self.last_status.clone(),
+            }
+        })
     }
 
     pub(crate) fn observe(
         &mut self,
         environment: &EnvironmentV1,
-        elapsed: Duration,
+        at: ReadAt,
     ) -> Observation<PromotionOutcome, PromotionProgress> {
+        self.environment_seen = true;
         let id = |d: &Option<DeploymentV1>| d.as_ref().map(|d| d.id.clone());
-        let current = id(&environment.current_deployment);
-        let candidate = id(&environment.candidate_deployment);
         let promotion = environment.in_progress_promotion.as_ref();
         let progress = PromotionProgress {
             status: promotion.map(|p| p.status.clone()),
             percent_traffic: promotion.map_or(0, |p| p.percent_traffic_to_new_version),
-            current_deployment: current.clone(),
-            candidate_deployment: candidate.clone(),
+            current_deployment: id(&environment.current_deployment),
+            candidate_deployment: id(&environment.candidate_deployment),
         };
-        let ours_current = current.as_deref() == Some(self.deployment_id.as_str());
-        // With no candidate named, an in-progress promotion is taken to be ours.
-        let ours_in_progress = promotion.is_some()
-            && candidate
-                .as_deref()
-                .is_none_or(|c| c == self.deployment_id.as_str());
-        if ours_in_progress {
-            self.seen_as_candidate |= candidate.is_some();
-            self.last_status = promotion.map(|p| p.status.clone());
+        let unknown_status = match promotion.map(|p| &p.status) {
+            Some(Status::Unknown(value)) => Some(value.clone()),
+            _ => None,
+        };
+        let verdict = self.judge(environment, at);
+        Observation {
+            progress,
+            verdict,
+            unknown_status,
         }
+    }
+
+    fn judge(&mut self, environment: &EnvironmentV1, at: ReadAt) -> Verdict<PromotionOutcome> {
+        let promotion = environment.in_progress_promotion.as_ref();
+        let status = promotion.map(|p| &p.status);
+        let ours_candidate = self.is_ours(&environment.candidate_deployment);
+        // Ours going on: the candidate, with no promotion object yet or one not terminal (an
+        // unknown status included: it is never taken for an ending).
+        let ours_active = ours_candidate && status.is_none_or(|s| !is_terminal(s));
         let last = || Box::new(environment.clone());
-        let other_current =
-            |last_status: Option<Status>| PromotionOutcome::OtherDeploymentCurrent {
+
+        // Rule 1.
+        if !ours_active && self.is_ours(&environment.current_deployment) {
+            let deployment = environment.current_deployment.clone().map(Box::new);
+            return Verdict::Done(PromotionOutcome::Succeeded {
+                deployment: deployment.expect("current is ours"),
+            });
+        }
+        // Rule 2.
+        if ours_active {
+            if status.is_none_or(is_running) {
+                self.seen_in_progress = true;
+                self.other_since_ours = false;
+            }
+            if let Some(status) = status {
+                self.last_status = Some(status.clone());
+            }
+            self.gone_since = None;
+            return Verdict::Waiting;
+        }
+        // Rule 3.
+        let candidate_other = environment.candidate_deployment.is_some() && !ours_candidate;
+        if self.seen_in_progress && candidate_other {
+            self.other_since_ours = true;
+        }
+        let terminal_is_ours = self.seen_in_progress
+            && (ours_candidate || (environment.candidate_deployment.is_none() && !self.other_since_ours));
+        if let Some(promotion) = promotion.filter(|p| terminal_is_ours && is_terminal(&p.status)) {
+            self.last_status = Some(promotion.status.clone());
+            self.gone_since = None;
+            return match promotion.status {
+                Status::Failed => Verdict::Done(PromotionOutcome::Failed {
+                    error_message: promotion.error_message.clone(),
+                    last: last(),
+                }),
+                Status::Canceled => Verdict::Done(PromotionOutcome::Canceled { last: last() }),
+                // Finished, and `current` has not switched yet (rule 1 would have ended it).
+                _ => Verdict::Waiting,
+            };
+        }
+        // Rule 4.
+        let other_current = |last_status| {
+            Verdict::Done(PromotionOutcome::OtherDeploymentCurrent {
                 current: environment.current_deployment.clone().map(Box::new),
                 last_status,
                 last: last(),
-            };
-        let waiting = |unknown: Option<String>| Observation {
-            progress: progress.clone(),
-            verdict: Verdict::Waiting,
-            unknown_status: unknown,
+            })
         };
-        let done = |outcome| Observation {
-            progress: progress.clone(),
-            verdict: Verdict::Done(outcome),
-            unknown_status: None,
-        };
-        let succeeded = || match &environment.current_deployment {
-            Some(current) if ours_current => Some(PromotionOutcome::Succeeded {
-                deployment: Box::new(current.clone()),
-            }),
-            _ => None,
-        };
-        let Some(promotion) = promotion else {
-            return if let Some(outcome) = succeeded() {
-                done(outcome)
-            } else if self.seen_as_candidate || self.last_status.is_some() {
-                done(other_current(self.last_status.clone()))
-            } else if elapsed >= self.start_grace {
-                done(other_current(None))
-            } else {
-                waiting(None)
-            };
-        };
-        if !ours_in_progress {
-            // Another deployment is being promoted: ours is over, or never started.
-            return if self.seen_as_candidate || elapsed >= self.start_grace {
-                done(other_current(self.last_status.clone()))
-            } else {
-                waiting(None)
-            };
-        }
-        match &promotion.status {
-            Status::Failed => done(PromotionOutcome::Failed {
-                error_message: promotion.error_message.clone(),
-                last: last(),
-            }),
-            Status::Canceled => done(PromotionOutcome::Canceled { last: last() }),
-            // Finished; until the environment shows it current, read again.
-            Status::Succeeded => match succeeded() {
-                Some(outcome) => done(outcome),
-                None => waiting(None),
-            },
-            Status::Releasing | Status::RampingUp | Status::RampingDown | Status::Paused => {
-                waiting(None)
+        if self.seen_in_progress {
+            let since = *self.gone_since.get_or_insert(at.finished);
+            if at.started >= since + self.settle {
+                return other_current(self.last_status.clone());
             }
-            Status::Unknown(value) => waiting(Some(value.clone())),
+        } else if at.started >= self.start_grace {
+            return other_current(None);
         }
+        Verdict::Waiting
     }
+}
+
+/// `SUCCEEDED`, `FAILED`, `CANCELED`: the promotion is over.
+fn is_terminal(status: &Status) -> bool {
+    matches!(status, Status::Succeeded | Status::Failed | Status::Canceled)
+}
+
+/// A known status of a promotion still going on.
+fn is_running(status: &Status) -> bool {
+    matches!(
+        status,
+        Status::Releasing | Status::RampingUp | Status::RampingDown | Status::Paused
+    )
 }
 
 #[cfg(test)]
@@ -345,7 +479,7 @@ mod tests {
 
     use serde_json::{Value, json};
 
-    use super::{Classifier, PromotionOutcome};
+    use super::{Classifier, PromotionOutcome, ReadAt};
     use crate::types::EnvironmentV1;
     use crate::wait::engine::Verdict;
 
@@ -382,11 +516,21 @@ mod tests {
         serde_json::from_value(value).expect("an EnvironmentV1")
     }
 
+    fn classifier() -> Classifier {
+        Classifier::new("new".into(), Duration::from_secs(60), Duration::from_secs(10))
+    }
+
+    /// A read that ran at `seconds` into the wait.
+    fn at(seconds: u64) -> ReadAt {
+        let t = Duration::from_secs(seconds);
+        ReadAt { started: t, finished: t }
+    }
+
     /// Feeds `steps` to one classifier; returns the outcome of the first step that ends it.
     fn run(steps: &[EnvironmentV1]) -> Option<(usize, PromotionOutcome)> {
-        let mut classifier = Classifier::new("new".into(), Duration::from_secs(60));
+        let mut classifier = classifier();
         for (i, step) in steps.iter().enumerate() {
-            let seen = classifier.observe(step, Duration::from_secs(10 * i as u64));
+            let seen = classifier.observe(step, at(10 * i as u64));
             if let Verdict::Done(outcome) = seen.verdict {
                 return Some((i, outcome));
             }
@@ -442,12 +586,14 @@ mod tests {
     #[test]
     fn a_promotion_that_ends_with_the_old_deployment_current_is_not_a_success() {
         // Force cancel: the promotion disappears and the previous deployment stays current.
+        // It ends once that has held for the settle interval (10 s; a read every 10 s here).
         let rolled_back = run(&[
             environment(Some("old"), Some("new"), Some(("RAMPING_UP", 50))),
             environment(Some("old"), None, None),
+            environment(Some("old"), None, None),
         ]);
         let Some((
-            1,
+            2,
             PromotionOutcome::OtherDeploymentCurrent {
                 current,
                 last_status,
@@ -466,23 +612,87 @@ mod tests {
         let superseded = run(&[
             environment(Some("old"), Some("new"), Some(("RAMPING_UP", 25))),
             environment(Some("old"), Some("other"), Some(("RAMPING_UP", 25))),
+            environment(Some("old"), Some("other"), Some(("RAMPING_UP", 50))),
         ]);
         assert!(matches!(
             superseded,
-            Some((1, PromotionOutcome::OtherDeploymentCurrent { .. }))
+            Some((2, PromotionOutcome::OtherDeploymentCurrent { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_terminal_status_lingering_from_an_earlier_promotion_is_not_ours() {
+        // Ours is already current; the earlier promotion's FAILED is still shown, no candidate.
+        let outcome = run(&[environment(Some("new"), None, Some(("FAILED", 0)))]);
+        assert!(matches!(outcome, Some((0, PromotionOutcome::Succeeded { .. }))));
+        // Ours not yet shown: the lingering FAILED is waited out, not taken for ours.
+        let outcome = run(&[
+            environment(Some("old"), None, Some(("FAILED", 0))),
+            environment(Some("old"), Some("new"), Some(("FAILED", 0))),
+            environment(Some("old"), Some("new"), Some(("RELEASING", 0))),
+            environment(Some("new"), None, None),
+        ]);
+        assert!(matches!(outcome, Some((3, PromotionOutcome::Succeeded { .. }))));
+    }
+
+    #[test]
+    fn ours_current_is_success_even_while_another_promotion_starts() {
+        let outcome = run(&[
+            environment(Some("old"), Some("new"), Some(("RAMPING_UP", 50))),
+            environment(Some("new"), Some("third"), Some(("RELEASING", 0))),
+        ]);
+        assert!(
+            matches!(outcome, Some((1, PromotionOutcome::Succeeded { deployment })) if deployment.id == "new")
+        );
+    }
+
+    #[test]
+    fn a_candidate_without_a_promotion_object_is_in_progress() {
+        let outcome = run(&[
+            environment(Some("old"), Some("new"), None),
+            environment(Some("old"), Some("new"), None),
+            environment(Some("old"), Some("new"), None),
+            environment(Some("old"), Some("new"), None),
+            environment(Some("old"), Some("new"), None),
+            environment(Some("old"), Some("new"), None),
+            environment(Some("old"), Some("new"), None),
+            environment(Some("new"), None, None),
+        ]);
+        assert!(matches!(outcome, Some((7, PromotionOutcome::Succeeded { .. }))));
+    }
+
+    #[test]
+    fn a_promotion_object_that_clears_before_current_switches_is_not_a_rollback() {
+        let outcome = run(&[
+            environment(Some("old"), Some("new"), Some(("RAMPING_UP", 50))),
+            environment(Some("old"), Some("new"), Some(("SUCCEEDED", 100))),
+            environment(Some("old"), None, None),
+            environment(Some("new"), None, None),
+        ]);
+        assert!(matches!(outcome, Some((3, PromotionOutcome::Succeeded { .. }))));
+    }
+
+    #[test]
+    fn a_404_after_the_environment_was_seen_is_a_deleted_environment() {
+        let mut classifier = classifier();
+        assert!(classifier.not_found(false).is_none());
+        classifier.observe(&environment(Some("old"), Some("new"), Some(("RAMPING_UP", 50))), at(0));
+        assert!(matches!(
+            classifier.not_found(true),
+            Some(PromotionOutcome::EnvironmentDeleted { last_status: Some(_) })
         ));
     }
 
     #[test]
     fn before_the_promotion_shows_up_the_waiter_waits_for_the_start_grace() {
         let idle = environment(Some("old"), None, None);
-        let mut classifier = Classifier::new("new".into(), Duration::from_secs(60));
+        let mut classifier = classifier();
         assert!(matches!(
-            classifier.observe(&idle, Duration::from_secs(59)).verdict,
+            classifier.observe(&idle, at(59)).verdict,
             super::Verdict::Waiting
         ));
         assert!(matches!(
-            classifier.observe(&idle, Duration::from_secs(60)).verdict,
+            classifier.observe(&idle, at(60)).verdict,
             super::Verdict::Done(PromotionOutcome::OtherDeploymentCurrent {
                 last_status: None,
                 ..
@@ -492,10 +702,10 @@ mod tests {
 
     #[test]
     fn an_unknown_status_is_neither_success_nor_failure() {
-        let mut classifier = Classifier::new("new".into(), Duration::from_secs(60));
+        let mut classifier = classifier();
         let seen = classifier.observe(
             &environment(Some("old"), Some("new"), Some(("HALTED_BY_POLICY", 40))),
-            Duration::from_secs(3600),
+            at(3600),
         );
         assert!(matches!(seen.verdict, super::Verdict::Waiting));
         assert_eq!(seen.unknown_status.as_deref(), Some("HALTED_BY_POLICY"));

@@ -1,0 +1,305 @@
+//! Waiting for a chain promotion: reads the chain environment (`get_chain_environment`) until
+//! the deployment promoted is its current one, or the promotion is over without it.
+//!
+//! Chains have no rolling promotions and no `in_progress_promotion`: the environment's
+//! `candidate_deployment` ("being promoted … if a promotion is in progress", in Baseten's
+//! specification) is the only sign that a chain promotion is still going on.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::clock::{TokioClock, WaitClock};
+use super::engine::{self, NotFound, Observation, Probe, ReadAt, Reader, Verdict};
+use super::promotion::DEFAULT_SETTLE;
+use super::{DEFAULT_WAIT_TIMEOUT, LastSeen, Polling, WaitError};
+use crate::types::{ChainDeploymentV1, ChainEnvironmentV1};
+use crate::{Client, Error};
+
+/// How a chain promotion ended.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ChainPromotionOutcome {
+    /// The deployment promoted is the environment's current one.
+    Succeeded {
+        /// The environment's current deployment: the one promoted.
+        deployment: Box<ChainDeploymentV1>,
+    },
+    /// The promotion is over and another deployment is current (it failed, was superseded, or
+    /// never started). Not a success.
+    OtherDeploymentCurrent {
+        /// The environment's current deployment, if any.
+        current: Option<Box<ChainDeploymentV1>>,
+        /// Whether the deployment promoted was seen as the candidate.
+        was_candidate: bool,
+        /// The environment as last read.
+        last: Box<ChainEnvironmentV1>,
+    },
+    /// The environment answered 404 after it had been read: it was deleted.
+    EnvironmentDeleted,
+}
+
+impl ChainPromotionOutcome {
+    /// Whether the deployment promoted is now current.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Succeeded { .. })
+    }
+}
+
+/// What a chain promotion waiter reports when it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainPromotionProgress {
+    /// The environment's current deployment.
+    pub current_deployment: Option<String>,
+    /// The deployment being promoted, while a promotion is in progress.
+    pub candidate_deployment: Option<String>,
+}
+
+impl fmt::Display for ChainPromotionProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let current = self.current_deployment.as_deref().unwrap_or("none");
+        match &self.candidate_deployment {
+            Some(candidate) => write!(f, "promoting {candidate} (current {current})"),
+            None => write!(f, "no promotion in progress (current {current})"),
+        }
+    }
+}
+
+type ProgressCallback<'a> = Box<dyn FnMut(&ChainPromotionProgress) + Send + 'a>;
+
+/// A wait for a chain promotion, from [`Client::wait_for_chain_promotion`]; `.await` it.
+#[must_use = "a waiter does nothing until it is awaited"]
+pub struct ChainPromotionWait<'a> {
+    client: &'a Client,
+    chain_id: String,
+    env_name: String,
+    deployment_id: String,
+    timeout: Duration,
+    start_grace: Duration,
+    settle: Duration,
+    environment_seen: bool,
+    polling: Polling,
+    clock: Arc<dyn WaitClock>,
+    on_progress: Option<ProgressCallback<'a>>,
+}
+
+impl<'a> ChainPromotionWait<'a> {
+    pub(crate) fn new(client: &'a Client, chain_id: &str, env_name: &str, deployment_id: &str) -> Self {
+        Self {
+            client,
+            chain_id: chain_id.to_owned(),
+            env_name: env_name.to_owned(),
+            deployment_id: deployment_id.to_owned(),
+            timeout: DEFAULT_WAIT_TIMEOUT,
+            start_grace: Duration::from_secs(60),
+            settle: DEFAULT_SETTLE,
+            environment_seen: false,
+            polling: Polling::default(),
+            clock: Arc::new(TokioClock::default()),
+            on_progress: None,
+        }
+    }
+
+    /// The deadline (default 30 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How often to read (see [`Polling`]).
+    pub fn polling(mut self, polling: Polling) -> Self {
+        self.polling = polling;
+        self
+    }
+
+    /// How long to wait for the deployment to show up as the candidate or the current one
+    /// (default 60 s).
+    pub fn start_grace(mut self, grace: Duration) -> Self {
+        self.start_grace = grace;
+        self
+    }
+
+    /// How long "no longer the candidate, and another deployment current" must hold before the
+    /// wait ends on it (default 10 s), as for [`PromotionWait::settle`](super::PromotionWait::settle).
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = settle;
+        self
+    }
+
+    /// The environment was read before the wait: a 404 during it means it was deleted.
+    pub fn environment_exists(mut self) -> Self {
+        self.environment_seen = true;
+        self
+    }
+
+    /// Called with every change the waiter sees.
+    pub fn on_progress(mut self, callback: impl FnMut(&ChainPromotionProgress) + Send + 'a) -> Self {
+        self.on_progress = Some(Box::new(callback));
+        self
+    }
+
+    /// The clock to poll by (default: real time).
+    pub fn clock(mut self, clock: Arc<dyn WaitClock>) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+impl<'a> IntoFuture for ChainPromotionWait<'a> {
+    type Output = Result<ChainPromotionOutcome, WaitError>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let mut classifier =
+                ChainClassifier::new(self.deployment_id.clone(), self.start_grace, self.settle);
+            classifier.environment_seen = self.environment_seen;
+            let probe = ChainPromotionProbe {
+                subject: format!(
+                    "the promotion of {} to {} of chain {}",
+                    self.deployment_id, self.env_name, self.chain_id
+                ),
+                read: ChainEnvironmentRead {
+                    client: self.client,
+                    chain_id: self.chain_id,
+                    env_name: self.env_name,
+                },
+                classifier,
+            };
+            let mut on_progress = self.on_progress;
+            let mut report = |progress: &ChainPromotionProgress| {
+                if let Some(callback) = on_progress.as_mut() {
+                    callback(progress);
+                }
+            };
+            engine::run(probe, &*self.clock, self.timeout, &self.polling, &mut report).await
+        })
+    }
+}
+
+struct ChainEnvironmentRead<'a> {
+    client: &'a Client,
+    chain_id: String,
+    env_name: String,
+}
+
+impl Reader<ChainEnvironmentV1> for ChainEnvironmentRead<'_> {
+    async fn read(&mut self) -> Result<ChainEnvironmentV1, Error> {
+        let environment = self
+            .client
+            .get_chain_environment()
+            .chain_id(self.chain_id.as_str())
+            .env_name(self.env_name.as_str())
+            .send()
+            .await?;
+        Ok(environment.into_inner())
+    }
+}
+
+/// A chain promotion waiter: what it reads (`R`) and the rules that judge it.
+pub(crate) struct ChainPromotionProbe<R> {
+    pub(crate) subject: String,
+    pub(crate) read: R,
+    pub(crate) classifier: ChainClassifier,
+}
+
+impl<R: Reader<ChainEnvironmentV1>> Probe for ChainPromotionProbe<R> {
+    type State = ChainEnvironmentV1;
+    type Progress = ChainPromotionProgress;
+    type Outcome = ChainPromotionOutcome;
+
+    fn subject(&self) -> String {
+        self.subject.clone()
+    }
+
+    async fn read(&mut self) -> Result<ChainEnvironmentV1, Error> {
+        self.read.read().await
+    }
+
+    fn observe(
+        &mut self,
+        environment: &ChainEnvironmentV1,
+        at: ReadAt,
+    ) -> Observation<ChainPromotionOutcome, ChainPromotionProgress> {
+        let id = |d: &Option<ChainDeploymentV1>| d.as_ref().map(|d| d.id.clone());
+        Observation {
+            progress: ChainPromotionProgress {
+                current_deployment: id(&environment.current_deployment),
+                candidate_deployment: id(&environment.candidate_deployment),
+            },
+            verdict: self.classifier.judge(environment, at),
+            unknown_status: None,
+        }
+    }
+
+    fn last_seen(environment: ChainEnvironmentV1) -> LastSeen {
+        LastSeen::ChainEnvironment(Box::new(environment))
+    }
+
+    fn not_found(&mut self, _: ReadAt, seen: bool, _: &Polling) -> NotFound<ChainPromotionOutcome> {
+        if seen || self.classifier.environment_seen {
+            NotFound::Done(ChainPromotionOutcome::EnvironmentDeleted)
+        } else {
+            NotFound::Fail
+        }
+    }
+}
+
+/// The chain promotion rules, the promotion rules without a promotion object: `current ==
+/// ours` while ours is not the candidate is success; `candidate == ours` is in progress; ours
+/// gone with another deployment current ends the wait once that has held for the settle
+/// interval (or, if ours was never seen, after the start grace).
+pub(crate) struct ChainClassifier {
+    deployment_id: String,
+    start_grace: Duration,
+    settle: Duration,
+    environment_seen: bool,
+    seen_as_candidate: bool,
+    gone_since: Option<Duration>,
+}
+
+impl ChainClassifier {
+    pub(crate) fn new(deployment_id: String, start_grace: Duration, settle: Duration) -> Self {
+        Self {
+            deployment_id,
+            start_grace,
+            settle,
+            environment_seen: false,
+            seen_as_candidate: false,
+            gone_since: None,
+        }
+    }
+
+    fn judge(&mut self, environment: &ChainEnvironmentV1, at: ReadAt) -> Verdict<ChainPromotionOutcome> {
+        self.environment_seen = true;
+        let is_ours = |d: &Option<ChainDeploymentV1>| {
+            d.as_ref().is_some_and(|d| d.id == self.deployment_id)
+        };
+        if is_ours(&environment.candidate_deployment) {
+            self.seen_as_candidate = true;
+            self.gone_since = None;
+            return Verdict::Waiting;
+        }
+        if let Some(current) = environment.current_deployment.as_ref().filter(|_| is_ours(&environment.current_deployment)) {
+            return Verdict::Done(ChainPromotionOutcome::Succeeded {
+                deployment: Box::new(current.clone()),
+            });
+        }
+        let over = if self.seen_as_candidate {
+            let since = *self.gone_since.get_or_insert(at.finished);
+            at.started >= since + self.settle
+        } else {
+            at.started >= self.start_grace
+        };
+        if over {
+            return Verdict::Done(ChainPromotionOutcome::OtherDeploymentCurrent {
+                current: environment.current_deployment.clone().map(Box::new),
+                was_candidate: self.seen_as_candidate,
+                last: Box::new(environment.clone()),
+            });
+        }
+        Verdict::Waiting
+    }
+}
