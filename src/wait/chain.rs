@@ -155,7 +155,9 @@ impl<'a> IntoFuture for ChainPromotionWait<'a> {
         Box::pin(async move {
             let mut classifier =
                 ChainClassifier::new(self.deployment_id.clone(), self.start_grace, self.settle);
-            classifier.environment_seen = self.environment_seen;
+            if self.environment_seen {
+                classifier.environment_exists();
+            }
             let probe = ChainPromotionProbe {
                 subject: format!(
                     "the promotion of {} to {} of chain {}",
@@ -270,6 +272,11 @@ impl ChainClassifier {
             seen_as_candidate: false,
             gone_since: None,
         }
+    }
+
+    /// The environment was read before the wait: a 404 means it was deleted.
+    pub(crate) fn environment_exists(&mut self) {
+        self.environment_seen = true;
     }
 
     fn judge(&mut self, environment: &ChainEnvironmentV1, at: ReadAt) -> Verdict<ChainPromotionOutcome> {

@@ -24,7 +24,11 @@ mod chain;
 mod clock;
 mod deployment;
 mod engine;
+#[cfg(test)]
+mod model;
 mod promotion;
+#[cfg(test)]
+mod properties;
 
 use std::time::Duration;
 

@@ -101,6 +101,7 @@ pub struct PromotionWait<'a> {
     start_grace: Duration,
     settle: Duration,
     already_seen: Option<EnvironmentV1>,
+    environment_exists: bool,
     polling: Polling,
     clock: Arc<dyn WaitClock>,
     on_progress: Option<ProgressCallback<'a>>,
@@ -126,6 +127,7 @@ impl<'a> PromotionWait<'a> {
             start_grace: Duration::from_secs(60),
             settle: DEFAULT_SETTLE,
             already_seen: None,
+            environment_exists: false,
             polling: Polling::default(),
             clock: Arc::new(TokioClock::default()),
             on_progress: None,
@@ -160,13 +162,25 @@ impl<'a> PromotionWait<'a> {
         self
     }
 
-    /// The environment as read before the wait (for example just before cancelling): it
-    /// exists, so a 404 during the wait means it was deleted, and if it showed the promotion
-    /// in progress, a terminal status or a rollback seen later is known to be this promotion's
-    /// (with no settle for a promotion that was gone by the first read but the settle
-    /// interval).
+    /// The environment as read after the promotion was accepted, before the wait (for
+    /// example just before sending a signal): it exists, so a 404 during the wait means it was
+    /// deleted; and if it showed this promotion in progress, a terminal status or a rollback
+    /// seen later is known to be this promotion's, so a promotion already gone by the first
+    /// read ends the wait after the settle interval instead of the start grace.
+    ///
+    /// Do not pass a read made *before* the promotion request: a promotion of the same
+    /// deployment shown there is an earlier one. Use
+    /// [`environment_exists`](Self::environment_exists) for that read.
     pub fn already_seen(mut self, environment: &EnvironmentV1) -> Self {
         self.already_seen = Some(environment.clone());
+        self
+    }
+
+    /// The environment was read before the wait (for example before promoting): a 404 during
+    /// the wait means it was deleted ([`PromotionOutcome::EnvironmentDeleted`]) rather than
+    /// that it never existed.
+    pub fn environment_exists(mut self) -> Self {
+        self.environment_exists = true;
         self
     }
 
@@ -203,6 +217,9 @@ impl<'a> IntoFuture for PromotionWait<'a> {
                 classifier: {
                     let mut classifier =
                         Classifier::new(self.deployment_id, self.start_grace, self.settle);
+                    if self.environment_exists {
+                        classifier.environment_exists();
+                    }
                     if let Some(environment) = &self.already_seen {
                         classifier.already_seen(environment);
                     }
@@ -336,8 +353,13 @@ impl Classifier {
         }
     }
 
-    /// What the caller read before the wait (e.g. before sending a signal): the environment
-    /// exists, and ours may already be in progress.
+    /// The environment was read before the wait: a 404 now means deleted.
+    pub(crate) fn environment_exists(&mut self) {
+        self.environment_seen = true;
+    }
+
+    /// What the caller read after the promotion was accepted, before the wait (e.g. before
+    /// sending a signal): the environment exists, and ours may already be in progress.
     pub(crate) fn already_seen(&mut self, environment: &EnvironmentV1) {
         self.environment_seen = true;
         let promotion = environment.in_progress_promotion.as_ref();
