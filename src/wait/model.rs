@@ -16,9 +16,10 @@
 //!   (enumerations grow): the model shows an unknown status now and then.
 //! - *Unknown, so free here:* whether a finished promotion's terminal status stays visible and
 //!   for how long (0–30 s), with or without its candidate; whether `candidate_deployment`
-//!   appears before `in_progress_promotion` or after it (0–20 s apart; while the new object is
-//!   not shown, the previous promotion's lingering one may be); whether `current_deployment`
-//!   switches while `SUCCEEDED` is still shown or after the object clears.
+//!   appears before `in_progress_promotion` (up to 120 s before) or after it (up to 15 s;
+//!   while the new object is not shown, the previous promotion's lingering one may be);
+//!   whether `current_deployment` switches while `SUCCEEDED` is still shown or after the
+//!   object clears.
 //! - *Assumed bounds:* `current_deployment` switches at most 8 s after the promotion object
 //!   clears (a waiter's settle interval must be longer: 10 s by default); the candidate never
 //!   outlives the promotion object; a promotion shows up (candidate or object) within 20 s of
@@ -150,25 +151,26 @@ impl Timeline {
         if self.deleted_at.is_some_and(|d| d <= t) {
             return View::NotFound;
         }
-        let within = |(from, until): (u64, u64)| from <= t && t < until;
         let mut current = self.initial_current;
         for shown in &self.promotions {
             if shown.current_from.is_some_and(|from| from <= t) {
                 current = Some(shown.candidate);
             }
         }
-        let candidate = self
-            .promotions
-            .iter()
-            .rev()
-            .find(|s| within(s.candidate_window))
-            .map(|s| s.candidate);
-        let promotion = self
-            .promotions
-            .iter()
-            .rev()
-            .find(|s| within(s.object_window))
-            .map(|s| s.status_at(t));
+        // The newest promotion whose candidate (object) has appeared shows it until its window
+        // ends; an older one's never shows again once a newer one's has appeared.
+        let newest = |window: fn(&Shown) -> (u64, u64)| {
+            self.promotions
+                .iter()
+                .rev()
+                .find(|s| {
+                    let (from, until) = window(s);
+                    from <= t && from < until
+                })
+                .filter(|s| t < window(s).1)
+        };
+        let candidate = newest(|s| s.candidate_window).map(|s| s.candidate);
+        let promotion = newest(|s| s.object_window).map(|s| s.status_at(t));
         View::Environment {
             current,
             candidate,
@@ -208,11 +210,12 @@ struct Linger {
 /// How a promotion's start is shown: when its candidate and when its object appear.
 fn start_windows(g: &mut Gen, accepted: u64) -> (u64, u64) {
     let appears = accepted + g.ms(0, 5);
-    let apart = g.ms(0, 15);
     match g.pick(&[0, 1, 2]) {
         0 => (appears, appears),
-        1 => (appears, appears + apart), // candidate first
-        _ => (appears + apart, appears), // object first
+        // Candidate first, for up to two minutes (replicas starting before traffic moves).
+        1 => (appears, appears + g.ms(0, 120)),
+        // Object first.
+        _ => (appears + g.ms(0, 15), appears),
     }
 }
 

@@ -321,7 +321,8 @@ impl<R: Reader<EnvironmentV1>> Probe for PromotionProbe<R> {
 /// 4. Ours gone (no candidate of ours, nothing terminal of ours) with another deployment
 ///    current ends as "another deployment is current" only once that has held for the settle
 ///    interval: the promotion object may clear a little before `current` switches. Before ours
-///    was ever seen, the start grace applies instead.
+///    was ever seen, the start grace applies instead. Nothing is concluded while a promotion
+///    is going on with no candidate named: it may be ours, its candidate not shown yet.
 pub(crate) struct Classifier {
     deployment_id: String,
     start_grace: Duration,
@@ -460,7 +461,11 @@ impl Classifier {
                 _ => Verdict::Waiting,
             };
         }
-        // Rule 4.
+        // Rule 4. A promotion going on with no candidate named may be ours, not yet showing
+        // its candidate: nothing is concluded while one shows.
+        if status.is_some_and(is_running) && environment.candidate_deployment.is_none() {
+            return Verdict::Waiting;
+        }
         let other_current = |last_status| {
             Verdict::Done(PromotionOutcome::OtherDeploymentCurrent {
                 current: environment.current_deployment.clone().map(Box::new),
