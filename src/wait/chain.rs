@@ -86,7 +86,12 @@ pub struct ChainPromotionWait<'a> {
 }
 
 impl<'a> ChainPromotionWait<'a> {
-    pub(crate) fn new(client: &'a Client, chain_id: &str, env_name: &str, deployment_id: &str) -> Self {
+    pub(crate) fn new(
+        client: &'a Client,
+        chain_id: &str,
+        env_name: &str,
+        deployment_id: &str,
+    ) -> Self {
         Self {
             client,
             chain_id: chain_id.to_owned(),
@@ -135,7 +140,10 @@ impl<'a> ChainPromotionWait<'a> {
     }
 
     /// Called with every change the waiter sees.
-    pub fn on_progress(mut self, callback: impl FnMut(&ChainPromotionProgress) + Send + 'a) -> Self {
+    pub fn on_progress(
+        mut self,
+        callback: impl FnMut(&ChainPromotionProgress) + Send + 'a,
+    ) -> Self {
         self.on_progress = Some(Box::new(callback));
         self
     }
@@ -176,7 +184,14 @@ impl<'a> IntoFuture for ChainPromotionWait<'a> {
                     callback(progress);
                 }
             };
-            engine::run(probe, &*self.clock, self.timeout, &self.polling, &mut report).await
+            engine::run(
+                probe,
+                &*self.clock,
+                self.timeout,
+                &self.polling,
+                &mut report,
+            )
+            .await
         })
     }
 }
@@ -279,17 +294,24 @@ impl ChainClassifier {
         self.environment_seen = true;
     }
 
-    fn judge(&mut self, environment: &ChainEnvironmentV1, at: ReadAt) -> Verdict<ChainPromotionOutcome> {
+    fn judge(
+        &mut self,
+        environment: &ChainEnvironmentV1,
+        at: ReadAt,
+    ) -> Verdict<ChainPromotionOutcome> {
         self.environment_seen = true;
-        let is_ours = |d: &Option<ChainDeploymentV1>| {
-            d.as_ref().is_some_and(|d| d.id == self.deployment_id)
-        };
+        let is_ours =
+            |d: &Option<ChainDeploymentV1>| d.as_ref().is_some_and(|d| d.id == self.deployment_id);
         if is_ours(&environment.candidate_deployment) {
             self.seen_as_candidate = true;
             self.gone_since = None;
             return Verdict::Waiting;
         }
-        if let Some(current) = environment.current_deployment.as_ref().filter(|_| is_ours(&environment.current_deployment)) {
+        if let Some(current) = environment
+            .current_deployment
+            .as_ref()
+            .filter(|d| d.id == self.deployment_id)
+        {
             return Verdict::Done(ChainPromotionOutcome::Succeeded {
                 deployment: Box::new(current.clone()),
             });

@@ -346,7 +346,11 @@ impl<D: Deployment, R: Reader<D>> Probe for DeploymentProbe<D, R> {
         self.read.read().await
     }
 
-    fn observe(&mut self, deployment: &D, _: ReadAt) -> Observation<Self::Outcome, DeploymentProgress> {
+    fn observe(
+        &mut self,
+        deployment: &D,
+        _: ReadAt,
+    ) -> Observation<Self::Outcome, DeploymentProgress> {
         let status = deployment.status();
         let progress = DeploymentProgress {
             status: status.clone(),

@@ -104,7 +104,13 @@ pub(crate) async fn run<P: Probe>(
     loop {
         let started = elapsed();
         if started >= timeout {
-            let seen = Seen { polls, last_state, last_progress, unknown_status, last_error };
+            let seen = Seen {
+                polls,
+                last_state,
+                last_progress,
+                unknown_status,
+                last_error,
+            };
             return Err(seen.timed_out(&probe, started));
         }
         polls += 1;
@@ -124,7 +130,13 @@ pub(crate) async fn run<P: Probe>(
                      (abandoned)",
                     super::human(timeout - started)
                 ));
-                let seen = Seen { polls, last_state, last_progress, unknown_status, last_error };
+                let seen = Seen {
+                    polls,
+                    last_state,
+                    last_progress,
+                    unknown_status,
+                    last_error,
+                };
                 return Err(seen.timed_out(&probe, finished));
             }
             Some(Ok(state)) => {
@@ -237,7 +249,10 @@ impl<P: Probe> Seen<P> {
 
 /// The output of `work`, or `None` if `deadline` completes first (`work` is then dropped,
 /// which abandons a request in flight).
-async fn first_of<T>(work: impl Future<Output = T>, deadline: impl Future<Output = ()>) -> Option<T> {
+async fn first_of<T>(
+    work: impl Future<Output = T>,
+    deadline: impl Future<Output = ()>,
+) -> Option<T> {
     let mut work = pin!(work);
     let mut deadline = pin!(deadline);
     poll_fn(|cx| {

@@ -32,12 +32,12 @@ mod properties;
 
 use std::time::Duration;
 
+pub use chain::{ChainPromotionOutcome, ChainPromotionProgress, ChainPromotionWait};
 pub use clock::{TokioClock, WaitClock};
 pub use deployment::{
     ChainDeploymentWait, DeploymentOutcome, DeploymentProgress, DeploymentStatusClass,
     DeploymentWait, classify_deployment_status,
 };
-pub use chain::{ChainPromotionOutcome, ChainPromotionProgress, ChainPromotionWait};
 pub use promotion::{DEFAULT_SETTLE, PromotionOutcome, PromotionProgress, PromotionWait};
 
 use crate::types;

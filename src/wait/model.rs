@@ -337,10 +337,7 @@ pub(crate) fn promotion_timeline(g: &mut Gen) -> Timeline {
                 (Truth::Canceled, Some(Status::Canceled))
             }
         }
-        Ending::ForceCanceled => (
-            Truth::RolledBack,
-            g.chance(0.5).then_some(Status::Canceled),
-        ),
+        Ending::ForceCanceled => (Truth::RolledBack, g.chance(0.5).then_some(Status::Canceled)),
         Ending::Deleted => (Truth::Deleted, None),
     };
     let end = t;
@@ -442,7 +439,12 @@ pub(crate) fn chain_timeline(g: &mut Gen) -> Timeline {
     let (candidate_from, _) = start_windows(g, ACCEPTED);
     let duration = if g.chance(0.3) { 0 } else { g.ms(0, 120) };
     let end = candidate_from + duration;
-    let ending = g.pick(&[Truth::Succeeded, Truth::Succeeded, Truth::Failed, Truth::Deleted]);
+    let ending = g.pick(&[
+        Truth::Succeeded,
+        Truth::Succeeded,
+        Truth::Failed,
+        Truth::Deleted,
+    ]);
     let current_from = (ending == Truth::Succeeded).then(|| {
         if g.chance(0.5) {
             end

@@ -322,7 +322,8 @@ impl<R: Reader<EnvironmentV1>> Probe for PromotionProbe<R> {
 ///    current ends as "another deployment is current" only once that has held for the settle
 ///    interval: the promotion object may clear a little before `current` switches. Before ours
 ///    was ever seen, the start grace applies instead. Nothing is concluded while a promotion
-///    is going on with no candidate named: it may be ours, its candidate not shown yet.
+///    is going on with no candidate named (it may be ours, its candidate not shown yet), or
+///    while ours is the candidate.
 pub(crate) struct Classifier {
     deployment_id: String,
     start_grace: Duration,
@@ -380,10 +381,8 @@ impl Classifier {
 
     /// A 404 on the environment: deleted, if it was ever seen; otherwise it never existed.
     pub(crate) fn not_found(&self, seen_by_this_wait: bool) -> Option<PromotionOutcome> {
-        (seen_by_this_wait || self.environment_seen).then(|| {
-            PromotionOutcome::EnvironmentDeleted {
-                last_status: self.last_status.clone(),
-            }
+        (seen_by_this_wait || self.environment_seen).then(|| PromotionOutcome::EnvironmentDeleted {
+            last_status: self.last_status.clone(),
         })
     }
 
@@ -423,10 +422,13 @@ impl Classifier {
         let last = || Box::new(environment.clone());
 
         // Rule 1.
-        if !ours_active && self.is_ours(&environment.current_deployment) {
-            let deployment = environment.current_deployment.clone().map(Box::new);
+        if let Some(current) = environment
+            .current_deployment
+            .as_ref()
+            .filter(|d| !ours_active && d.id == self.deployment_id)
+        {
             return Verdict::Done(PromotionOutcome::Succeeded {
-                deployment: deployment.expect("current is ours"),
+                deployment: Box::new(current.clone()),
             });
         }
         // Rule 2.
@@ -447,7 +449,8 @@ impl Classifier {
             self.other_since_ours = true;
         }
         let terminal_is_ours = self.seen_in_progress
-            && (ours_candidate || (environment.candidate_deployment.is_none() && !self.other_since_ours));
+            && (ours_candidate
+                || (environment.candidate_deployment.is_none() && !self.other_since_ours));
         if let Some(promotion) = promotion.filter(|p| terminal_is_ours && is_terminal(&p.status)) {
             self.last_status = Some(promotion.status.clone());
             self.gone_since = None;
@@ -463,7 +466,12 @@ impl Classifier {
         }
         // Rule 4. A promotion going on with no candidate named may be ours, not yet showing
         // its candidate: nothing is concluded while one shows.
-        if status.is_some_and(is_running) && environment.candidate_deployment.is_none() {
+        // Nor while ours is the candidate beside a terminal status not known to be ours: an
+        // earlier promotion's, or ours, ended before a read saw it going on (a `SUCCEEDED`
+        // with `current` not switched yet).
+        if (status.is_some_and(is_running) && environment.candidate_deployment.is_none())
+            || ours_candidate
+        {
             return Verdict::Waiting;
         }
         let other_current = |last_status| {
@@ -487,7 +495,10 @@ impl Classifier {
 
 /// `SUCCEEDED`, `FAILED`, `CANCELED`: the promotion is over.
 fn is_terminal(status: &Status) -> bool {
-    matches!(status, Status::Succeeded | Status::Failed | Status::Canceled)
+    matches!(
+        status,
+        Status::Succeeded | Status::Failed | Status::Canceled
+    )
 }
 
 /// A known status of a promotion still going on.
@@ -544,13 +555,20 @@ mod tests {
     }
 
     fn classifier() -> Classifier {
-        Classifier::new("new".into(), Duration::from_secs(60), Duration::from_secs(10))
+        Classifier::new(
+            "new".into(),
+            Duration::from_secs(60),
+            Duration::from_secs(10),
+        )
     }
 
     /// A read that ran at `seconds` into the wait.
     fn at(seconds: u64) -> ReadAt {
         let t = Duration::from_secs(seconds);
-        ReadAt { started: t, finished: t }
+        ReadAt {
+            started: t,
+            finished: t,
+        }
     }
 
     /// Feeds `steps` to one classifier; returns the outcome of the first step that ends it.
@@ -651,7 +669,10 @@ mod tests {
     fn a_terminal_status_lingering_from_an_earlier_promotion_is_not_ours() {
         // Ours is already current; the earlier promotion's FAILED is still shown, no candidate.
         let outcome = run(&[environment(Some("new"), None, Some(("FAILED", 0)))]);
-        assert!(matches!(outcome, Some((0, PromotionOutcome::Succeeded { .. }))));
+        assert!(matches!(
+            outcome,
+            Some((0, PromotionOutcome::Succeeded { .. }))
+        ));
         // Ours not yet shown: the lingering FAILED is waited out, not taken for ours.
         let outcome = run(&[
             environment(Some("old"), None, Some(("FAILED", 0))),
@@ -659,7 +680,10 @@ mod tests {
             environment(Some("old"), Some("new"), Some(("RELEASING", 0))),
             environment(Some("new"), None, None),
         ]);
-        assert!(matches!(outcome, Some((3, PromotionOutcome::Succeeded { .. }))));
+        assert!(matches!(
+            outcome,
+            Some((3, PromotionOutcome::Succeeded { .. }))
+        ));
     }
 
     #[test]
@@ -685,7 +709,10 @@ mod tests {
             environment(Some("old"), Some("new"), None),
             environment(Some("new"), None, None),
         ]);
-        assert!(matches!(outcome, Some((7, PromotionOutcome::Succeeded { .. }))));
+        assert!(matches!(
+            outcome,
+            Some((7, PromotionOutcome::Succeeded { .. }))
+        ));
     }
 
     #[test]
@@ -696,17 +723,25 @@ mod tests {
             environment(Some("old"), None, None),
             environment(Some("new"), None, None),
         ]);
-        assert!(matches!(outcome, Some((3, PromotionOutcome::Succeeded { .. }))));
+        assert!(matches!(
+            outcome,
+            Some((3, PromotionOutcome::Succeeded { .. }))
+        ));
     }
 
     #[test]
     fn a_404_after_the_environment_was_seen_is_a_deleted_environment() {
         let mut classifier = classifier();
         assert!(classifier.not_found(false).is_none());
-        classifier.observe(&environment(Some("old"), Some("new"), Some(("RAMPING_UP", 50))), at(0));
+        classifier.observe(
+            &environment(Some("old"), Some("new"), Some(("RAMPING_UP", 50))),
+            at(0),
+        );
         assert!(matches!(
             classifier.not_found(true),
-            Some(PromotionOutcome::EnvironmentDeleted { last_status: Some(_) })
+            Some(PromotionOutcome::EnvironmentDeleted {
+                last_status: Some(_)
+            })
         ));
     }
 

@@ -250,7 +250,9 @@ fn judge(
         ));
     }
     if !truth.allows(verdict) {
-        return Err(format!("wrong ending: {verdict:?} where the truth is {truth:?}"));
+        return Err(format!(
+            "wrong ending: {verdict:?} where the truth is {truth:?}"
+        ));
     }
     if verdict == Verdict::Undecided && run.must_decide(knowable_from) {
         return Err(format!(
@@ -374,7 +376,10 @@ async fn deployment_case(seed: u64) -> Result<(), String> {
 
 /// How many timelines of each kind run (promotions, chains, deployments).
 fn cases() -> (u64, u64, u64) {
-    match std::env::var("BASETEN_MODEL_CASES").ok().and_then(|n| n.parse().ok()) {
+    match std::env::var("BASETEN_MODEL_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
         Some(n) => (n, n / 4, n / 4),
         None => (5_000, 1_500, 1_500),
     }
