@@ -17,6 +17,7 @@ Exit codes:
   7    the wait timed out (--timeout); the promotion goes on
   8    the promotion or deployment failed
   9    the promotion was canceled or rolled back, or another deployment is current
+  10   the environment was deleted during the wait (its promotion was canceled with it)
   130  interrupted (Ctrl-C / SIGINT): waiting stopped; nothing was canceled
 
 Environment:
@@ -151,6 +152,24 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The `--timeout` of a command that waits: the whole command ends by then.
+    pub fn deadline(&self) -> Option<Duration> {
+        let waiting = |wait: &WaitArgs| wait.wait.then_some(wait.timing.timeout);
+        match self {
+            Command::Promote { wait, .. }
+            | Command::PromoteChain { wait, .. }
+            | Command::PromoteDevelopment { wait, .. } => waiting(wait),
+            Command::RollForward(signal)
+            | Command::Cancel(signal)
+            | Command::ForceCancel(signal)
+            | Command::Resume(signal) => waiting(&signal.wait),
+            Command::Wait { timing, .. } => Some(timing.timeout),
+            Command::Pause(_) | Command::Status { .. } => None,
+        }
+    }
+}
+
 /// A model's environment.
 #[derive(Debug, Args)]
 pub struct ModelEnv {
@@ -197,6 +216,11 @@ pub struct Timing {
     /// Read every DURATION instead of backing off from 2 s to 15 s.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub poll_interval: Option<Duration>,
+    /// How long "the promotion is gone and another deployment is current" must hold before
+    /// it counts as a rollback: Baseten may clear the promotion a moment before it shows the
+    /// promoted deployment as current.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub settle: Duration,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

@@ -16,12 +16,22 @@ use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::report::{DeploymentSummary, EnvironmentSummary, Report, SignalSummary};
-use crate::watch::{self, Intent};
+use crate::watch::{self, Before, Intent};
 
 /// What every command needs.
 pub struct Context {
     pub client: Client,
     pub out: Output,
+    /// When the command started: `--timeout` counts from here, so the requests before a wait
+    /// take from its time.
+    pub started: Instant,
+}
+
+impl Context {
+    /// The time left of the command's `--timeout`.
+    fn remaining(&self, timing: &Timing) -> Timing {
+        watch::remaining(timing, self.started)
+    }
 }
 
 /// The subcommand's name, as typed.
@@ -152,7 +162,8 @@ async fn promote(
         report,
         (model, env),
         &promoted.id,
-        &wait.timing,
+        Before::Promoting,
+        &cx.remaining(&wait.timing),
         Intent::Promote,
     )
     .await
@@ -250,42 +261,29 @@ async fn promote_chain(
         );
         return Ok(());
     }
-    // Chains have no rolling promotions: the promotion is over when the deployment is ready and
-    // the environment serves it.
+    // Chains have no rolling promotions: the deployment must be ready, and then the environment
+    // must serve it; while it is the environment's candidate, the promotion goes on.
     if !watch::chain_deployment(
         &cx.client,
         &cx.out,
         report,
         chain,
         &promoted.id,
-        &wait.timing,
+        &cx.remaining(&wait.timing),
     )
     .await?
     {
         return Ok(());
     }
-    let after = read(format!("reading environment {env} of chain {chain}")).await?;
-    report.current_deployment = after
-        .current_deployment
-        .as_ref()
-        .map(DeploymentSummary::of_chain);
-    match after.current_deployment {
-        Some(current) if current.id == promoted.id => report.end(
-            Exit::Done,
-            "succeeded",
-            format!("{} is the current deployment of {target}", promoted.id),
-        ),
-        current => report.end(
-            Exit::Canceled,
-            "rolled_back",
-            format!(
-                "{} is ready but {} is the current deployment of {target}",
-                promoted.id,
-                current.map_or("no deployment".to_owned(), |d| d.id)
-            ),
-        ),
-    }
-    Ok(())
+    watch::chain_promotion(
+        &cx.client,
+        &cx.out,
+        report,
+        (chain, env),
+        &promoted.id,
+        &cx.remaining(&wait.timing),
+    )
+    .await
 }
 
 async fn promote_development(
@@ -298,7 +296,6 @@ async fn promote_development(
     const PRODUCTION: &str = "production";
     report.model_id = Some(model.to_owned());
     report.environment = Some(PRODUCTION.to_owned());
-    let started = Instant::now();
     let before = read_environment(cx, model, PRODUCTION).await?;
     report.previous_deployment = current_of(&before);
     cx.out.event(&format!(
@@ -341,7 +338,7 @@ async fn promote_development(
         report,
         model,
         &created.id,
-        &wait.timing,
+        &cx.remaining(&wait.timing),
     )
     .await?
     else {
@@ -364,14 +361,14 @@ async fn promote_development(
         "{model}: {} is {}; waiting for it to take over production",
         ready.id, ready.status
     ));
-    let timing = watch::remaining(&wait.timing, started);
     watch::promotion(
         &cx.client,
         &cx.out,
         report,
         (model, PRODUCTION),
         &created.id,
-        &timing,
+        Before::Promoting,
+        &cx.remaining(&wait.timing),
         Intent::Promote,
     )
     .await
@@ -509,7 +506,8 @@ async fn send_signal(
                 report,
                 (model, env),
                 &candidate,
-                &wait.timing,
+                Before::Seen(&before),
+                &cx.remaining(&wait.timing),
                 intent,
             )
             .await
@@ -608,14 +606,14 @@ async fn wait(
         );
         return Ok(());
     };
-    let started = Instant::now();
     let in_environment = before
         .candidate_deployment
         .iter()
         .chain(before.current_deployment.iter())
         .find(|d| d.id == candidate);
     report.deployment = in_environment.map(DeploymentSummary::of);
-    let mut timing = *timing;
+    let asked = *timing;
+    let mut timing = cx.remaining(&asked);
     if in_environment.is_none() {
         // Not in the environment yet: a deployment still building (promote-development) is
         // promoted when it is ready, so wait for that first; a promotion waiter alone would give
@@ -631,7 +629,29 @@ async fn wait(
             Ok(deployment) => {
                 let deployment = deployment.into_inner();
                 report.deployment = Some(DeploymentSummary::of(&deployment));
-                classify_deployment_status(&deployment.status) == DeploymentStatusClass::InProgress
+                match classify_deployment_status(&deployment.status) {
+                    DeploymentStatusClass::InProgress => true,
+                    // It will not be promoted: say so now, not after the start grace.
+                    class @ (DeploymentStatusClass::Failed | DeploymentStatusClass::Inactive) => {
+                        let (outcome, why) = if class == DeploymentStatusClass::Failed {
+                            ("failed", "failed")
+                        } else {
+                            ("inactive", "is inactive: it will not be promoted unless activated")
+                        };
+                        report.end(
+                            Exit::Failed,
+                            outcome,
+                            format!(
+                                "deployment {candidate} of {model} {why} ({}); {} stays the \
+                                 current deployment of {model}/{env}",
+                                deployment.status,
+                                current_id(&before)
+                            ),
+                        );
+                        return Ok(());
+                    }
+                    _ => false,
+                }
             }
             // A deployment created seconds ago answers 404; the deployment waiter allows for it.
             Err(error) if error.is_not_found() => true,
@@ -650,7 +670,7 @@ async fn wait(
             {
                 return Ok(());
             }
-            timing = watch::remaining(&timing, started);
+            timing = cx.remaining(&asked);
         }
     }
     cx.out.event(&format!(
@@ -662,8 +682,16 @@ async fn wait(
         report,
         (model, env),
         &candidate,
+        Before::Seen(&before),
         &timing,
         Intent::Promote,
     )
     .await
+}
+
+/// The id of the environment's current deployment, for messages.
+fn current_id(env: &EnvironmentV1) -> &str {
+    env.current_deployment
+        .as_ref()
+        .map_or("no deployment", |d| d.id.as_str())
 }

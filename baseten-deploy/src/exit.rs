@@ -24,6 +24,9 @@ pub enum Exit {
     Failed,
     /// The promotion was canceled or rolled back, or another deployment became current.
     Canceled,
+    /// The environment was deleted during the wait (Baseten cancels a promotion in progress
+    /// when its environment is deleted; the environment then answers 404).
+    EnvironmentDeleted,
     /// SIGINT (Ctrl-C).
     Interrupted,
 }
@@ -31,7 +34,7 @@ pub enum Exit {
 impl Exit {
     /// Every exit code, for the test that compares them with `--help`.
     #[cfg(test)]
-    pub const ALL: [Exit; 10] = [
+    pub const ALL: [Exit; 11] = [
         Exit::Done,
         Exit::Usage,
         Exit::Auth,
@@ -41,6 +44,7 @@ impl Exit {
         Exit::WaitTimedOut,
         Exit::Failed,
         Exit::Canceled,
+        Exit::EnvironmentDeleted,
         Exit::Interrupted,
     ];
 
@@ -55,6 +59,7 @@ impl Exit {
             Exit::WaitTimedOut => 7,
             Exit::Failed => 8,
             Exit::Canceled => 9,
+            Exit::EnvironmentDeleted => 10,
             Exit::Interrupted => 130,
         }
     }
@@ -71,6 +76,7 @@ impl Exit {
             Exit::WaitTimedOut => "timeout",
             Exit::Failed => "failed",
             Exit::Canceled => "canceled",
+            Exit::EnvironmentDeleted => "environment_deleted",
             Exit::Interrupted => "interrupted",
         }
     }

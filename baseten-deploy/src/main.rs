@@ -77,19 +77,47 @@ async fn run(cli: &Cli, env: &impl Fn(&str) -> Option<String>, out: &Output, rep
     let cx = Context {
         client,
         out: out.clone(),
+        started: Instant::now(),
+    };
+    // The waiters end at `--timeout` themselves; this ends a request before the wait (or one
+    // the client is still retrying) that would run past it.
+    let deadline = async {
+        match cli.command.deadline() {
+            Some(timeout) => {
+                let at = tokio::time::Instant::from_std(cx.started) + timeout + DEADLINE_MARGIN;
+                tokio::time::sleep_until(at).await;
+            }
+            None => std::future::pending().await,
+        }
     };
     let finished = {
         let command = commands::run(&cli.command, &cx, report);
         tokio::pin!(command);
         tokio::select! {
-            result = &mut command => Some(result),
-            () = interrupted => None,
+            result = &mut command => Ended::Finished(result),
+            () = interrupted => Ended::Interrupted,
+            () = deadline => Ended::Deadline,
         }
     };
     match finished {
-        Some(Ok(())) => {}
-        Some(Err(failure)) => report.fail(failure),
-        None => {
+        Ended::Finished(Ok(())) => {}
+        Ended::Finished(Err(failure)) => report.fail(failure),
+        Ended::Deadline => {
+            let last = out
+                .last_state()
+                .map_or(String::new(), |state| format!("; last seen: {state}"));
+            report.fail(
+                Failure::new(
+                    Exit::WaitTimedOut,
+                    format!("gave up at the deadline (--timeout) with a request unanswered{last}"),
+                )
+                .hint(
+                    "nothing was canceled; a request already sent may have taken effect: \
+                     `baseten-deploy status` shows where things stand",
+                ),
+            );
+        }
+        Ended::Interrupted => {
             let failure = match out.last_state() {
                 Some(state) => Failure::new(
                     Exit::Interrupted,
@@ -105,6 +133,17 @@ async fn run(cli: &Cli, env: &impl Fn(&str) -> Option<String>, out: &Output, rep
             report.fail(failure);
         }
     }
+}
+
+/// How far past `--timeout` a command may run: the waiters stop at the deadline themselves;
+/// this bounds a request before them.
+const DEADLINE_MARGIN: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How the command's future ended.
+enum Ended {
+    Finished(Result<(), Failure>),
+    Interrupted,
+    Deadline,
 }
 
 /// Resolves on the first SIGINT (Ctrl-C). The handler is installed when this is called.

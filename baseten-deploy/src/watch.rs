@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use baseten_api::Client;
 use baseten_api::types::{DeploymentV1, EnvironmentV1};
 use baseten_api::wait::{
-    DeploymentOutcome, DeploymentProgress, LastSeen, Polling, PromotionOutcome, WaitError,
+    ChainPromotionOutcome, DeploymentOutcome, DeploymentProgress, LastSeen, Polling,
+    PromotionOutcome, WaitError,
 };
 
 use crate::cli::Timing;
@@ -42,13 +43,26 @@ fn polling(timing: &Timing) -> Polling {
     }
 }
 
+/// What the command read of the environment before the wait.
+#[derive(Clone, Copy)]
+pub enum Before<'a> {
+    /// A read before the promotion request: the environment exists (a 404 later means it was
+    /// deleted), but a promotion it shows is not ours.
+    Promoting,
+    /// A read after the promotion was accepted (before a signal, or `wait`): if it shows the
+    /// promotion in progress, its ending is known to be this promotion's.
+    Seen(&'a EnvironmentV1),
+}
+
 /// Waits for the promotion of `deployment_id` to `model_id/env` to end and fills the report.
+#[allow(clippy::too_many_arguments)]
 pub async fn promotion(
     client: &Client,
     out: &Output,
     report: &mut Report,
     (model_id, env): (&str, &str),
     deployment_id: &str,
+    before: Before<'_>,
     timing: &Timing,
     intent: Intent,
 ) -> Result<(), Failure> {
@@ -56,15 +70,21 @@ pub async fn promotion(
     let progress_out = out.clone();
     let progress_target = target.clone();
     let started = Instant::now();
-    let result = client
+    let wait = client
         .wait_for_promotion(model_id, env, deployment_id)
         .timeout(timing.timeout)
+        .settle(timing.settle)
         .polling(polling(timing))
+        .environment_exists()
         .on_progress(move |progress| {
             let percent = progress.status.as_ref().map(|_| progress.percent_traffic);
             progress_out.progress(&format!("{progress_target}: {progress}"), percent);
-        })
-        .await;
+        });
+    let wait = match before {
+        Before::Promoting => wait,
+        Before::Seen(environment) => wait.already_seen(environment),
+    };
+    let result = wait.await;
     report.waited(started.elapsed());
     let outcome = result.map_err(|error| wait_failure(report, error, &target))?;
 
@@ -73,6 +93,7 @@ pub async fn promotion(
     let (exit, outcome_name, message) = match (&outcome, intent) {
         (P::Succeeded { deployment }, Promote) => {
             report.current_deployment = Some(DeploymentSummary::of(deployment));
+            report.promotion = None;
             (
                 Exit::Done,
                 "succeeded",
@@ -81,12 +102,13 @@ pub async fn promotion(
         }
         (P::Succeeded { deployment }, Cancel) => {
             report.current_deployment = Some(DeploymentSummary::of(deployment));
+            report.promotion = None;
             (
                 Exit::Failed,
                 "succeeded",
                 format!(
-                    "the promotion finished before the cancel took effect: {} is the current \
-                     deployment of {target}",
+                    "too late: the promotion finished before the cancel took effect; {} is the \
+                     current deployment of {target}",
                     deployment.id
                 ),
             )
@@ -122,16 +144,44 @@ pub async fn promotion(
                 ),
             )
         }
-        (P::OtherDeploymentCurrent { last, .. }, _) => {
+        (
+            P::OtherDeploymentCurrent {
+                last, last_status, ..
+            },
+            _,
+        ) => {
             record_environment(report, last);
             let exit = intent.exit_if_not_promoted(Exit::Canceled);
+            let how = match last_status {
+                Some(status) => format!(
+                    "ended (last seen {status}) and {} is current: rolled back or superseded",
+                    current_id(last)
+                ),
+                None => format!(
+                    "never showed up in the environment and {} is current: rolled back, \
+                     superseded or never started",
+                    current_id(last)
+                ),
+            };
             (
                 exit,
                 "rolled_back",
+                format!("the promotion of {deployment_id} to {target} {how}"),
+            )
+        }
+        (P::EnvironmentDeleted { last_status }, _) => {
+            report.promotion = None;
+            report.current_deployment = None;
+            let seen = last_status
+                .as_ref()
+                .map(|s| format!(" (last seen {s})"))
+                .unwrap_or_default();
+            (
+                Exit::EnvironmentDeleted,
+                "environment_deleted",
                 format!(
-                    "the promotion of {deployment_id} to {target} is over and {} is current \
-                     (rolled back, superseded or never started)",
-                    current_id(last)
+                    "environment {env} of model {model_id} was deleted during the wait (it \
+                     answers 404); the promotion of {deployment_id}{seen} was canceled with it"
                 ),
             )
         }
@@ -144,6 +194,77 @@ pub async fn promotion(
         ),
     };
     report.end(exit, outcome_name, message);
+    Ok(())
+}
+
+/// Waits for the promotion of chain deployment `deployment_id` to `chain_id/env` to end (the
+/// chain environment's candidate), and fills the report.
+pub async fn chain_promotion(
+    client: &Client,
+    out: &Output,
+    report: &mut Report,
+    (chain_id, env): (&str, &str),
+    deployment_id: &str,
+    timing: &Timing,
+) -> Result<(), Failure> {
+    let target = format!("{chain_id}/{env}");
+    let progress_out = out.clone();
+    let progress_target = target.clone();
+    let started = Instant::now();
+    let result = client
+        .wait_for_chain_promotion(chain_id, env, deployment_id)
+        .timeout(timing.timeout)
+        .settle(timing.settle)
+        .polling(polling(timing))
+        .environment_exists()
+        .on_progress(move |progress| {
+            progress_out.progress(&format!("{progress_target}: {progress}"), None);
+        })
+        .await;
+    report.waited(started.elapsed());
+    let outcome = result.map_err(|error| wait_failure(report, error, &target))?;
+    use ChainPromotionOutcome as C;
+    match outcome {
+        C::Succeeded { deployment } => {
+            report.current_deployment = Some(DeploymentSummary::of_chain(&deployment));
+            report.end(
+                Exit::Done,
+                "succeeded",
+                format!("{} is the current deployment of {target}", deployment.id),
+            );
+        }
+        C::OtherDeploymentCurrent {
+            current,
+            was_candidate,
+            ..
+        } => {
+            report.current_deployment = current.as_deref().map(DeploymentSummary::of_chain);
+            let current = current.map_or("no deployment".to_owned(), |d| d.id);
+            let how = if was_candidate {
+                "was the candidate, then the promotion ended"
+            } else {
+                "never showed up as the candidate"
+            };
+            report.end(
+                Exit::Canceled,
+                "rolled_back",
+                format!("{deployment_id} {how} and {current} is the current deployment of {target}"),
+            );
+        }
+        C::EnvironmentDeleted => report.end(
+            Exit::EnvironmentDeleted,
+            "environment_deleted",
+            format!(
+                "environment {env} of chain {chain_id} was deleted during the wait (it answers \
+                 404)"
+            ),
+        ),
+        other => report.end(
+            Exit::Failed,
+            "error",
+            format!("the promotion of {deployment_id} to {target} ended: {other:?}"),
+        ),
+    }
     Ok(())
 }
 
