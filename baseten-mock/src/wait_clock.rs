@@ -37,4 +37,16 @@ impl WaitClock for MockWaitClock {
             tokio::task::yield_now().await;
         })
     }
+
+    /// Simulated time moves only when a sleep is awaited (or a test advances it), never while
+    /// a read is in flight: the deadline has come if the clock is there when this is polled.
+    fn deadline(&self, at: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(std::future::poll_fn(move |_| {
+            if self.now() >= at {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        }))
+    }
 }

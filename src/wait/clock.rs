@@ -15,6 +15,18 @@ pub trait WaitClock: Send + Sync {
 
     /// Completes after `duration` has passed on this clock.
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+
+    /// Completes when this clock reaches `at` (a [`now`](Self::now) value), without moving it:
+    /// a waiter races each read against its deadline with this, and abandons a read still in
+    /// flight when it completes.
+    ///
+    /// The default sleeps until then, which is right for a clock whose time passes on its own.
+    /// A simulated clock whose time moves only when [`sleep`](Self::sleep) is awaited must
+    /// override it (completing at once if `at` has passed, and otherwise when something moves
+    /// the clock there), or every read would be abandoned at once.
+    fn deadline(&self, at: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.sleep(at.saturating_sub(self.now()))
+    }
 }
 
 /// Real time: tokio's monotonic clock and timers (the default).

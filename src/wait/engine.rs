@@ -116,7 +116,7 @@ pub(crate) async fn run<P: Probe>(
         polls += 1;
         let read = {
             let read = probe.read();
-            let deadline = clock.sleep(timeout - started);
+            let deadline = clock.deadline(origin + timeout);
             first_of(read, deadline).await
         };
         let finished = elapsed();

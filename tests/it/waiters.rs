@@ -27,6 +27,14 @@ impl WaitClock for TestClock {
         *self.0.lock().unwrap() += duration;
         Box::pin(std::future::ready(()))
     }
+    /// Time does not pass during a read: the deadline has come only if the clock is there.
+    fn deadline(&self, at: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        if self.now() >= at {
+            Box::pin(std::future::ready(()))
+        } else {
+            Box::pin(std::future::pending())
+        }
+    }
 }
 
 const ENV_PATH: &str = "/v1/models/m-1/environments/production";
