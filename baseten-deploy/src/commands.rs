@@ -636,7 +636,10 @@ async fn wait(
                         let (outcome, why) = if class == DeploymentStatusClass::Failed {
                             ("failed", "failed")
                         } else {
-                            ("inactive", "is inactive: it will not be promoted unless activated")
+                            (
+                                "inactive",
+                                "is inactive: it will not be promoted unless activated",
+                            )
                         };
                         report.end(
                             Exit::Failed,

@@ -248,7 +248,9 @@ pub async fn chain_promotion(
             report.end(
                 Exit::Canceled,
                 "rolled_back",
-                format!("{deployment_id} {how} and {current} is the current deployment of {target}"),
+                format!(
+                    "{deployment_id} {how} and {current} is the current deployment of {target}"
+                ),
             );
         }
         C::EnvironmentDeleted => report.end(

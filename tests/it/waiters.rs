@@ -351,3 +351,138 @@ async fn dropping_the_future_stops_polling() {
             .all(|r| r.method.as_str() == "GET")
     );
 }
+
+/// A deadline is a deadline: a read in flight when it passes is abandoned there, even with a
+/// retry policy that would keep that one read going (4 attempts of 1 s each here; of 60 s each
+/// with the defaults).
+#[tokio::test]
+async fn a_read_in_flight_at_the_deadline_is_abandoned_there() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(ENV_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(environment("dep-2", Some(("RAMPING_UP", 25)))),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    // Then the server stops answering.
+    Mock::given(method("GET"))
+        .and(path(ENV_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(environment("dep-2", Some(("RAMPING_UP", 25))))
+                .set_delay(Duration::from_secs(60)),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key("wait-test-key")
+        .base_url(server.uri())
+        .request_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client
+        .wait_for_promotion("m-1", "production", "dep-3")
+        .timeout(Duration::from_secs(3))
+        .polling(
+            Polling::default().intervals(Duration::from_millis(500), Duration::from_millis(500)),
+        )
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_millis(3_500),
+        "ended after {took:?}: {err}"
+    );
+    let WaitError::Timeout { last_error, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("abandoned")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_404_once_the_environment_was_read_is_a_deleted_environment() {
+    let server = scripted(
+        ENV_PATH,
+        vec![
+            (200, environment("dep-2", Some(("RAMPING_UP", 25))), 2),
+            (
+                404,
+                json!({"code": "NOT_FOUND", "message": "Environment production not found"}),
+                1,
+            ),
+        ],
+    )
+    .await;
+    let outcome = wait_for_dep_3(&server).await.unwrap();
+    assert!(
+        matches!(
+            outcome,
+            PromotionOutcome::EnvironmentDeleted { last_status: Some(ref s) } if s.to_string() == "RAMPING_UP"
+        ),
+        "{outcome:?}"
+    );
+    // Never read: it does not exist (a wrong id), unless the caller says it was read before.
+    let server = scripted(ENV_PATH, vec![(404, json!({"code": "NOT_FOUND"}), 1)]).await;
+    let err = wait_for_dep_3(&server).await.unwrap_err();
+    assert!(matches!(err, WaitError::NotFound { .. }), "{err:?}");
+    let outcome = client(&server)
+        .wait_for_promotion("m-1", "production", "dep-3")
+        .clock(Arc::new(TestClock::default()))
+        .environment_exists()
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            outcome,
+            PromotionOutcome::EnvironmentDeleted { last_status: None }
+        ),
+        "{outcome:?}"
+    );
+}
+
+const CHAIN_ENV_PATH: &str = "/v1/chains/c-1/environments/production";
+
+fn chain_environment(current: &str, candidate: Option<&str>) -> Value {
+    let deployment = |id: &str| {
+        json!({
+            "id": id, "created_at": "2026-08-01T09:00:00Z", "chain_id": "c-1",
+            "environment": null, "chainlets": [], "status": "ACTIVE"
+        })
+    };
+    json!({
+        "name": "production", "created_at": "2026-08-01T09:00:00Z", "chain_id": "c-1",
+        "current_deployment": deployment(current),
+        "candidate_deployment": candidate.map(deployment),
+        "promotion_settings": {}, "chainlet_settings": []
+    })
+}
+
+/// Chains have no promotion object: while the candidate is ours, the promotion goes on, however
+/// long it takes; then the environment serves it.
+#[tokio::test]
+async fn a_chain_promotion_goes_on_while_its_deployment_is_the_candidate() {
+    let server = scripted(
+        CHAIN_ENV_PATH,
+        vec![
+            (200, chain_environment("cd-1", Some("cd-2")), 40),
+            (200, chain_environment("cd-2", None), 1),
+        ],
+    )
+    .await;
+    let outcome = client(&server)
+        .wait_for_chain_promotion("c-1", "production", "cd-2")
+        .clock(Arc::new(TestClock::default()))
+        .await
+        .unwrap();
+    assert!(outcome.is_success(), "{outcome:?}");
+    assert_eq!(reads(&server.received_requests().await.unwrap()), 41);
+}
