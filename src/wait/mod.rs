@@ -1,22 +1,30 @@
 //! Waiting until a promotion or a deployment has really finished, and knowing how it ended.
 //!
 //! [`Client::wait_for_promotion`](crate::Client::wait_for_promotion),
+//! [`Client::wait_for_chain_promotion`](crate::Client::wait_for_chain_promotion),
 //! [`Client::wait_for_deployment`](crate::Client::wait_for_deployment) and
-//! [`Client::wait_for_chain_deployment`](crate::Client::wait_for_chain_deployment) each return a builder; `.await` it. All three run one
-//! poll loop (`engine.rs`) and differ only in what they read and how they classify it
-//! (`promotion.rs`, `deployment.rs`):
+//! [`Client::wait_for_chain_deployment`](crate::Client::wait_for_chain_deployment) each return a
+//! builder; `.await` it. All four run one poll loop (`engine.rs`) and differ only in what they
+//! read and how they classify it (`promotion.rs`, `chain.rs`, `deployment.rs`):
 //!
 //! - a deadline (default 30 minutes) ends in [`WaitError::Timeout`] with the last state seen,
-//!   how long it waited and any status value this version does not know;
-//! - polling starts at 2 s and backs off (×1.5, jittered) to 15 s;
+//!   how long it waited and the unknown status of the last read, if any. It is hard: no read
+//!   starts at or after it, and a read in flight when it passes is abandoned;
+//! - polling starts at 2 s and backs off (×1.5, jittered) to 15 s, and waits at least the
+//!   `retry_after` of a 429;
 //! - every observed change goes to the `on_progress` callback and to a `tracing` event
 //!   (target `baseten_api::wait`); unchanged polls report nothing;
 //! - 429s and transient failures of a read are retried by the client's [`RetryPolicy`] and, past
 //!   it, by the next poll; a deployment that answers 404 is given
-//!   [`Polling::not_found_grace`] (Baseten answers 404 for a few seconds after creating one);
+//!   [`Polling::not_found_grace`] (Baseten answers 404 for a few seconds after creating one); an
+//!   environment that answers 404 after it was read was deleted;
 //! - an unknown status is never success and never failure: the wait goes on, and the status is
 //!   named in progress and in the timeout error;
 //! - dropping the future stops polling. It never cancels the promotion.
+//!
+//! The promotion rules are written for what Baseten may show between transitions, which it
+//! does not document; `model.rs` (a test module) states what they assume, and `properties.rs`
+//! checks every waiter against thousands of timelines generated from it.
 //!
 //! [`RetryPolicy`]: crate::RetryPolicy
 

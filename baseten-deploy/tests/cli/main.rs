@@ -2,5 +2,7 @@
 
 mod exit_codes;
 mod lifecycle;
+mod outcomes;
 mod output;
+mod scripted;
 mod support;

@@ -106,12 +106,13 @@ pub fn mock_with(extra: &[&str]) -> Mock {
             "--load-model-seconds",
             "1",
         ])
-        .args([
-            "--new-deployment-404-seconds",
-            "1",
-            "--ended-promotion-seconds",
-            "3",
-        ])
+        .args(["--new-deployment-404-seconds", "1"])
+        // A test that sets its own keeps it (the flag may be given once).
+        .args(if extra.contains(&"--ended-promotion-seconds") {
+            &[][..]
+        } else {
+            &["--ended-promotion-seconds", "3"][..]
+        })
         .arg("--seed")
         .arg(seed)
         .args(extra)
