@@ -68,6 +68,11 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     ended_promotion_seconds: u64,
 
+    /// While an ended promotion is still shown (--ended-promotion-seconds), keep its candidate
+    /// as the environment's candidate_deployment (default: null as soon as it ends).
+    #[arg(long)]
+    ended_promotion_keeps_candidate: bool,
+
     /// Milliseconds of latency added to every request.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -146,7 +151,8 @@ async fn run(args: Args) -> Result<(), String> {
                 Duration::from_secs(args.load_model_seconds),
             )
             .new_deployment_not_found(Duration::from_secs(args.new_deployment_404_seconds))
-            .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds)),
+            .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds))
+            .ended_candidate_visible(args.ended_promotion_keeps_candidate),
         )
         .faults(
             Faults::none()

@@ -356,13 +356,21 @@ pub struct RecordedRequest {
     pub response_body: Option<serde_json::Value>,
 }
 
-/// Durations of the simulated world.
+/// Durations of the simulated world, and how it shows transitions.
 ///
 /// The build that promoting a development deployment to production starts: `BUILDING` for
 /// `build`, then `DEPLOYING` for `deploy`, then `LOADING_MODEL` for `load_model`, then `ACTIVE`
 /// (and production). A deployment the mock creates answers `get_deployment` with 404 for
 /// `new_deployment_not_found` (Baseten does, for a few seconds). An ended promotion stays
 /// visible in the environment's `in_progress_promotion` for `ended_promotion_visible`.
+///
+/// The other knobs make the environment reads show states between two transitions that
+/// Baseten does not document, so that a client can be tested against them (the crate's
+/// README, "Adversarial timings"). All are off by default: every transition is then shown at
+/// once, as the mock always did.
+///
+/// - [`ended_candidate_visible`](Self::ended_candidate_visible): an ended promotion that is
+///   still shown keeps its `candidate_deployment`.
 ///
 /// ```
 /// use std::time::Duration;
@@ -372,6 +380,11 @@ pub struct RecordedRequest {
 ///     .new_deployment_not_found(Duration::ZERO) // no 404 for new deployments
 ///     .ended_promotion_visible(Duration::from_secs(30));
 /// assert_eq!(timings.total(), Duration::from_secs(120));
+///
+/// // A Baseten that is slow to show each part of a transition.
+/// let adversarial = timings.ended_candidate_visible(true);
+/// assert_eq!(adversarial.total(), timings.total());
+/// assert!(!Timings::default().ended_candidate_visible);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -388,6 +401,10 @@ pub struct Timings {
     /// How long a promotion that ended (`SUCCEEDED`, `FAILED`, `CANCELED`) is still shown as the
     /// environment's `in_progress_promotion`. Default zero: `null` as soon as it ends.
     pub ended_promotion_visible: Duration,
+    /// Whether an ended promotion, while it is still shown (`ended_promotion_visible`), keeps
+    /// its candidate as the environment's `candidate_deployment`. Default `false`: the
+    /// candidate is `null` as soon as the promotion ends.
+    pub ended_candidate_visible: bool,
 }
 
 impl Timings {
@@ -415,6 +432,13 @@ impl Timings {
         self
     }
 
+    /// Sets [`ended_candidate_visible`](Self::ended_candidate_visible).
+    #[must_use]
+    pub fn ended_candidate_visible(mut self, on: bool) -> Self {
+        self.ended_candidate_visible = on;
+        self
+    }
+
     /// Total time from promotion to `ACTIVE`.
     pub fn total(&self) -> Duration {
         self.build + self.deploy + self.load_model
@@ -429,6 +453,7 @@ impl Default for Timings {
             load_model: Duration::from_secs(30),
             new_deployment_not_found: Duration::from_secs(5),
             ended_promotion_visible: Duration::ZERO,
+            ended_candidate_visible: false,
         }
     }
 }

@@ -49,19 +49,18 @@ impl World {
 
     fn environment_view(&self, model_id: &str, env: &str, rec: &EnvRec) -> EnvironmentView {
         let current = rec.current.as_deref().and_then(|id| self.deployment(id));
-        let promotion = rec.promotion.as_ref();
-        let candidate = promotion
-            .filter(|p| p.status.in_progress())
+        let shown = rec.promotion.as_ref().filter(|p| self.promotion_shown(p));
+        // The candidate of a promotion in progress; of an ended one still shown, only if
+        // `ended_candidate_visible`.
+        let candidate = shown
+            .filter(|p| p.status.in_progress() || self.timings.ended_candidate_visible)
             .and_then(|p| self.deployment(&p.candidate));
-        let in_progress_promotion =
-            promotion
-                .filter(|p| self.promotion_shown(p))
-                .map(|p| InProgressPromotionView {
-                    status: p.status,
-                    percent_traffic_to_new_version: i64::from(p.traffic),
-                    error_message: p.error_message.clone(),
-                    rolling_deploy: Some(p.rolling),
-                });
+        let in_progress_promotion = shown.map(|p| InProgressPromotionView {
+            status: p.status,
+            percent_traffic_to_new_version: i64::from(p.traffic),
+            error_message: p.error_message.clone(),
+            rolling_deploy: Some(p.rolling),
+        });
         let instance_type = current
             .as_ref()
             .and_then(|d| d.instance_type_name.as_deref())
