@@ -73,6 +73,11 @@ struct Args {
     #[arg(long)]
     ended_promotion_keeps_candidate: bool,
 
+    /// Seconds after a promotion is accepted during which the environment shows the new
+    /// candidate_deployment but the in_progress_promotion it showed before (0: both at once).
+    #[arg(long, default_value_t = 0)]
+    candidate_lead_seconds: u64,
+
     /// Milliseconds of latency added to every request.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -152,7 +157,8 @@ async fn run(args: Args) -> Result<(), String> {
             )
             .new_deployment_not_found(Duration::from_secs(args.new_deployment_404_seconds))
             .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds))
-            .ended_candidate_visible(args.ended_promotion_keeps_candidate),
+            .ended_candidate_visible(args.ended_promotion_keeps_candidate)
+            .candidate_lead(Duration::from_secs(args.candidate_lead_seconds)),
         )
         .faults(
             Faults::none()

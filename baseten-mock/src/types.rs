@@ -370,7 +370,9 @@ pub struct RecordedRequest {
 /// once, as the mock always did.
 ///
 /// - [`ended_candidate_visible`](Self::ended_candidate_visible): an ended promotion that is
-///   still shown keeps its `candidate_deployment`.
+///   still shown keeps its `candidate_deployment`;
+/// - [`candidate_lead`](Self::candidate_lead): a new promotion's `candidate_deployment` is
+///   shown before its `in_progress_promotion`.
 ///
 /// ```
 /// use std::time::Duration;
@@ -382,9 +384,12 @@ pub struct RecordedRequest {
 /// assert_eq!(timings.total(), Duration::from_secs(120));
 ///
 /// // A Baseten that is slow to show each part of a transition.
-/// let adversarial = timings.ended_candidate_visible(true);
+/// let adversarial = timings
+///     .ended_candidate_visible(true)
+///     .candidate_lead(Duration::from_secs(5));
 /// assert_eq!(adversarial.total(), timings.total());
 /// assert!(!Timings::default().ended_candidate_visible);
+/// assert_eq!(Timings::default().candidate_lead, Duration::ZERO);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -405,6 +410,13 @@ pub struct Timings {
     /// its candidate as the environment's `candidate_deployment`. Default `false`: the
     /// candidate is `null` as soon as the promotion ends.
     pub ended_candidate_visible: bool,
+    /// For how long after a promotion is accepted the environment shows the new
+    /// `candidate_deployment` with the `in_progress_promotion` it showed before (`null`, or the
+    /// previous promotion's terminal status while that is still shown). The promotion runs on
+    /// its usual schedule meanwhile (and blocks other promotions); one that ends sooner is
+    /// shown as ended. Applies to promotions that are in progress (rolling ones and
+    /// development builds); an immediate promotion never shows a candidate. Default zero.
+    pub candidate_lead: Duration,
 }
 
 impl Timings {
@@ -439,6 +451,13 @@ impl Timings {
         self
     }
 
+    /// Sets [`candidate_lead`](Self::candidate_lead).
+    #[must_use]
+    pub fn candidate_lead(mut self, lead: Duration) -> Self {
+        self.candidate_lead = lead;
+        self
+    }
+
     /// Total time from promotion to `ACTIVE`.
     pub fn total(&self) -> Duration {
         self.build + self.deploy + self.load_model
@@ -454,6 +473,7 @@ impl Default for Timings {
             new_deployment_not_found: Duration::from_secs(5),
             ended_promotion_visible: Duration::ZERO,
             ended_candidate_visible: false,
+            candidate_lead: Duration::ZERO,
         }
     }
 }

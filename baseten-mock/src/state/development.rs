@@ -104,6 +104,7 @@ impl World {
                     now,
                 );
                 promotion.building = true;
+                promotion.before = PromotionRec::superseded(production.promotion.take());
                 production.promotion = Some(promotion);
             }
         }

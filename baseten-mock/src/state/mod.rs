@@ -153,6 +153,12 @@ struct PromotionRec {
     settings: RollingSettings,
     next_step_at: Duration,
     ended_at: Option<Duration>,
+    /// When it was accepted (for the rolling promotion that follows a development build: when
+    /// the build was).
+    accepted_at: Duration,
+    /// The environment's promotion before this one, without its own `before`: what the
+    /// environment still shows during [`Timings::candidate_lead`].
+    before: Option<Box<PromotionRec>>,
 }
 
 /// Why a promotion rolls back.
@@ -193,7 +199,18 @@ impl PromotionRec {
             settings,
             next_step_at: at + settings.step_interval(),
             ended_at: None,
+            accepted_at: at,
+            before: None,
         }
+    }
+
+    /// A promotion that a new one replaces, kept as the new one's `before` (without its own,
+    /// so that the chain stays one link long).
+    fn superseded(promotion: Option<Self>) -> Option<Box<Self>> {
+        promotion.map(|mut p| {
+            p.before = None;
+            Box::new(p)
+        })
     }
 
     /// Whether the step scheduler moves it: in progress, not building, and not paused (unless

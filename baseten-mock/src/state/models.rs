@@ -129,10 +129,14 @@ impl World {
         let Some(env_rec) = self.env_rec_mut(model_id, env) else {
             return;
         };
-        let built = env_rec
-            .promotion
-            .take()
-            .filter(|p| p.building && p.candidate == candidate);
+        // The build that leads to this promotion, or the promotion this one replaces.
+        let (built, before) = match env_rec.promotion.take() {
+            Some(mut built) if built.building && built.candidate == candidate => {
+                let before = built.before.take();
+                (Some(built), before)
+            }
+            other => (None, PromotionRec::superseded(other)),
+        };
         match env_rec.rolling {
             Some(settings) => {
                 let mut promotion = PromotionRec::new(
@@ -143,7 +147,10 @@ impl World {
                     at,
                 );
                 promotion.failure = env_rec.failure.clone();
+                promotion.before = before;
                 if let Some(built) = built {
+                    // Accepted when the build was.
+                    promotion.accepted_at = built.accepted_at;
                     promotion.force = built.force;
                     promotion.pause_requested = built.pause_requested;
                 }

@@ -49,12 +49,28 @@ impl World {
 
     fn environment_view(&self, model_id: &str, env: &str, rec: &EnvRec) -> EnvironmentView {
         let current = rec.current.as_deref().and_then(|id| self.deployment(id));
-        let shown = rec.promotion.as_ref().filter(|p| self.promotion_shown(p));
-        // The candidate of a promotion in progress; of an ended one still shown, only if
-        // `ended_candidate_visible`.
-        let candidate = shown
-            .filter(|p| p.status.in_progress() || self.timings.ended_candidate_visible)
-            .and_then(|p| self.deployment(&p.candidate));
+        let now = self.clock.now();
+        let latest = rec.promotion.as_ref();
+        // Within its `candidate_lead`, a promotion in progress shows its candidate beside what
+        // the environment showed before it.
+        let leading = latest.filter(|p| {
+            p.status.in_progress() && now < p.accepted_at + self.timings.candidate_lead
+        });
+        let (shown, candidate) = match leading {
+            Some(p) => (
+                p.before.as_deref().filter(|b| self.promotion_shown(b)),
+                Some(p),
+            ),
+            None => {
+                let shown = latest.filter(|p| self.promotion_shown(p));
+                // The candidate of a promotion in progress; of an ended one still shown, only
+                // if `ended_candidate_visible`.
+                let candidate = shown
+                    .filter(|p| p.status.in_progress() || self.timings.ended_candidate_visible);
+                (shown, candidate)
+            }
+        };
+        let candidate = candidate.and_then(|p| self.deployment(&p.candidate));
         let in_progress_promotion = shown.map(|p| InProgressPromotionView {
             status: p.status,
             percent_traffic_to_new_version: i64::from(p.traffic),

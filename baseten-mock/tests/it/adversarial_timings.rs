@@ -5,6 +5,8 @@
 //!
 //! Model `m`'s `production` rolls 50 % every 10 s: a promotion accepted at 0 s is `RELEASING`,
 //! `RAMPING_UP` 50 % at 10 s and `SUCCEEDED` at 20 s.
+//!
+//! The knobs in the order of the README: `ended_candidate_visible`, `candidate_lead`.
 
 use crate::common;
 
@@ -13,12 +15,13 @@ use std::time::Duration;
 use baseten_mock::{
     DeploymentSeed, EnvironmentSeed, MockServer, ModelSeed, RollingSettings, Seed, Timings,
 };
-use common::{deployments_of, promote, promotion_of};
+use common::{assert_api_error, deployments_of, promote, promotion_of, try_promote};
 
 const M: &str = "m";
 const PROD: &str = "production";
 const V1: &str = "v1";
 const V2: &str = "v2";
+const V3: &str = "v3";
 
 const fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
@@ -27,9 +30,10 @@ const fn secs(n: u64) -> Duration {
 fn seed() -> Seed {
     Seed::new().model(
         ModelSeed::new(M)
+            .deployment(DeploymentSeed::new("dev").development())
             .deployment(DeploymentSeed::new(V1))
             .deployment(DeploymentSeed::new(V2))
-            .deployment(DeploymentSeed::new("v3"))
+            .deployment(DeploymentSeed::new(V3))
             .environment(
                 EnvironmentSeed::new(PROD)
                     .deployment(V1)
@@ -160,4 +164,124 @@ async fn ended_candidate_visible_shows_nothing_when_ended_promotions_are_not_sho
             (20, view(Some(V2), None, None)),
         ]
     );
+}
+
+// --- candidate_lead ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn candidate_lead_shows_the_candidate_before_the_promotion_object() {
+    for (lead, hidden) in [(0, false), (15, true)] {
+        let mock = start(Timings::default().candidate_lead(secs(lead))).await;
+        promote(&mock, M, PROD, V2).await;
+        // Before the lead ends: the promotion object the environment showed before (none).
+        let early = |status, traffic| (!hidden).then_some((status, traffic));
+        assert_eq!(
+            timeline(&mock, PROD, &[0, 9, 10, 14, 15, 20]).await,
+            [
+                (0, view(Some(V1), Some(V2), early("RELEASING", 0))),
+                (9, view(Some(V1), Some(V2), early("RELEASING", 0))),
+                (10, view(Some(V1), Some(V2), early("RAMPING_UP", 50))),
+                (14, view(Some(V1), Some(V2), early("RAMPING_UP", 50))),
+                (15, view(Some(V1), Some(V2), Some(("RAMPING_UP", 50)))),
+                (20, view(Some(V2), None, None)),
+            ],
+            "candidate_lead({lead} s)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_promotion_hidden_by_its_lead_still_runs_and_blocks_another() {
+    let mock = start(Timings::default().candidate_lead(secs(15))).await;
+    promote(&mock, M, PROD, V2).await;
+    assert_eq!(read(&mock, PROD).await, view(Some(V1), Some(V2), None));
+    let err = try_promote(&mock, M, PROD, V3).await.unwrap_err();
+    assert_api_error(
+        &err,
+        400,
+        "Environment production already has a promotion in progress.",
+    );
+    // The Rust API shows the promotion as it is.
+    let promotion = mock.promotion(M, PROD).expect("a promotion");
+    assert_eq!(promotion.status, baseten_mock::PromotionStatus::Releasing);
+}
+
+#[tokio::test]
+async fn candidate_lead_keeps_showing_the_previous_promotions_terminal_status_while_it_is_shown() {
+    // The first promotion succeeds at 20 s and is shown until 50 s; the second is accepted at
+    // 45 s, steps at 55 s and succeeds at 65 s.
+    let shown_30s = Timings::default().ended_promotion_visible(secs(30));
+    for (lead, hidden) in [(0, false), (15, true)] {
+        let mock = start(shown_30s.candidate_lead(secs(lead))).await;
+        promote(&mock, M, PROD, V2).await;
+        mock.advance(secs(45));
+        promote(&mock, M, PROD, V3).await;
+        let succeeded = Some(("SUCCEEDED", 100));
+        let early = |before, status, traffic| {
+            if hidden {
+                before
+            } else {
+                Some((status, traffic))
+            }
+        };
+        assert_eq!(
+            timeline(&mock, PROD, &[45, 49, 50, 55, 59, 60, 65]).await,
+            [
+                (
+                    45,
+                    view(Some(V2), Some(V3), early(succeeded, "RELEASING", 0))
+                ),
+                (
+                    49,
+                    view(Some(V2), Some(V3), early(succeeded, "RELEASING", 0))
+                ),
+                (50, view(Some(V2), Some(V3), early(None, "RELEASING", 0))),
+                (55, view(Some(V2), Some(V3), early(None, "RAMPING_UP", 50))),
+                (59, view(Some(V2), Some(V3), early(None, "RAMPING_UP", 50))),
+                (60, view(Some(V2), Some(V3), Some(("RAMPING_UP", 50)))),
+                (65, view(Some(V3), None, succeeded)),
+            ],
+            "candidate_lead({lead} s)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_promotion_that_ends_within_its_lead_is_shown_ended() {
+    let mock = start(Timings::default().candidate_lead(secs(60))).await;
+    promote(&mock, M, PROD, V2).await;
+    assert_eq!(
+        timeline(&mock, PROD, &[0, 19, 20]).await,
+        [
+            (0, view(Some(V1), Some(V2), None)),
+            (19, view(Some(V1), Some(V2), None)),
+            (20, view(Some(V2), None, None)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_lead_of_a_development_promotion_counts_from_the_build_request() {
+    // A 30 s build, then the rolling promotion into production (10 s steps of 50 %).
+    let build = Timings::new(secs(10), secs(10), secs(10));
+    for (lead, hidden) in [(0, false), (35, true)] {
+        let mock = start(build.candidate_lead(secs(lead))).await;
+        let new = common::promote_development(&mock, M).await.id;
+        let new = Some(new.as_str());
+        let early = |status, traffic| (!hidden).then_some((status, traffic));
+        assert_eq!(
+            timeline(&mock, PROD, &[0, 29, 30, 34, 35, 40, 50]).await,
+            [
+                (0, view(Some(V1), new, early("RELEASING", 0))),
+                (29, view(Some(V1), new, early("RELEASING", 0))),
+                // Built: the rolling promotion starts, its lead counted from 0 s.
+                (30, view(Some(V1), new, early("RELEASING", 0))),
+                (34, view(Some(V1), new, early("RELEASING", 0))),
+                (35, view(Some(V1), new, Some(("RELEASING", 0)))),
+                (40, view(Some(V1), new, Some(("RAMPING_UP", 50)))),
+                (50, view(new, None, None)),
+            ],
+            "candidate_lead({lead} s)"
+        );
+    }
 }
