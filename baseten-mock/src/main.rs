@@ -78,6 +78,12 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     candidate_lead_seconds: u64,
 
+    /// Seconds after a succeeded promotion stopped being shown (--ended-promotion-seconds)
+    /// during which the environment still shows the previous current_deployment (0: it
+    /// switches when the promotion succeeds).
+    #[arg(long, default_value_t = 0)]
+    current_switch_delay_seconds: u64,
+
     /// Milliseconds of latency added to every request.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -158,7 +164,8 @@ async fn run(args: Args) -> Result<(), String> {
             .new_deployment_not_found(Duration::from_secs(args.new_deployment_404_seconds))
             .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds))
             .ended_candidate_visible(args.ended_promotion_keeps_candidate)
-            .candidate_lead(Duration::from_secs(args.candidate_lead_seconds)),
+            .candidate_lead(Duration::from_secs(args.candidate_lead_seconds))
+            .current_switch_delay(Duration::from_secs(args.current_switch_delay_seconds)),
         )
         .faults(
             Faults::none()

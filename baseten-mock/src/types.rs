@@ -372,7 +372,9 @@ pub struct RecordedRequest {
 /// - [`ended_candidate_visible`](Self::ended_candidate_visible): an ended promotion that is
 ///   still shown keeps its `candidate_deployment`;
 /// - [`candidate_lead`](Self::candidate_lead): a new promotion's `candidate_deployment` is
-///   shown before its `in_progress_promotion`.
+///   shown before its `in_progress_promotion`;
+/// - [`current_switch_delay`](Self::current_switch_delay): `current_deployment` switches only
+///   after a succeeded promotion stopped being shown.
 ///
 /// ```
 /// use std::time::Duration;
@@ -386,7 +388,8 @@ pub struct RecordedRequest {
 /// // A Baseten that is slow to show each part of a transition.
 /// let adversarial = timings
 ///     .ended_candidate_visible(true)
-///     .candidate_lead(Duration::from_secs(5));
+///     .candidate_lead(Duration::from_secs(5))
+///     .current_switch_delay(Duration::from_secs(10));
 /// assert_eq!(adversarial.total(), timings.total());
 /// assert!(!Timings::default().ended_candidate_visible);
 /// assert_eq!(Timings::default().candidate_lead, Duration::ZERO);
@@ -417,6 +420,15 @@ pub struct Timings {
     /// shown as ended. Applies to promotions that are in progress (rolling ones and
     /// development builds); an immediate promotion never shows a candidate. Default zero.
     pub candidate_lead: Duration,
+    /// How long after a succeeded promotion stopped being shown (`ended_at +
+    /// ended_promotion_visible`) the environment still shows the previous
+    /// `current_deployment` (which it also shows while `SUCCEEDED` is shown); meanwhile
+    /// `candidate_deployment` and `in_progress_promotion` are `null`. Only `get_environment` and `list_environments` are delayed: the deployments
+    /// (`is_production`, `environment`, a scaled-down previous one), the Rust API and the next
+    /// promotion see the switch at once, and a new promotion accepted meanwhile ends the
+    /// delay. Default zero: `current_deployment` switches when the promotion succeeds, while
+    /// `SUCCEEDED` may still be shown.
+    pub current_switch_delay: Duration,
 }
 
 impl Timings {
@@ -458,6 +470,13 @@ impl Timings {
         self
     }
 
+    /// Sets [`current_switch_delay`](Self::current_switch_delay).
+    #[must_use]
+    pub fn current_switch_delay(mut self, delay: Duration) -> Self {
+        self.current_switch_delay = delay;
+        self
+    }
+
     /// Total time from promotion to `ACTIVE`.
     pub fn total(&self) -> Duration {
         self.build + self.deploy + self.load_model
@@ -474,6 +493,7 @@ impl Default for Timings {
             ended_promotion_visible: Duration::ZERO,
             ended_candidate_visible: false,
             candidate_lead: Duration::ZERO,
+            current_switch_delay: Duration::ZERO,
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The read operations' answers: environments (with their current and candidate deployments
 //! and the promotion in progress), deployments, chain environments and chain deployments.
 
+use std::time::Duration;
+
 use super::models::{deployment_not_found, env_not_found, model_not_found};
 use super::{EnvRec, PromotionRec, World};
 use crate::error::ApiError;
-use crate::types::{ChainDeployment, Deployment};
+use crate::types::{ChainDeployment, Deployment, PromotionStatus};
 use crate::wire::{
     ChainEnvironmentView, ChainletSettingsView, DEFAULT_INSTANCE_TYPE, EnvironmentView,
     EnvironmentsView, InProgressPromotionView, InstanceTypeView, PromotionSettingsView,
@@ -48,9 +50,11 @@ impl World {
     }
 
     fn environment_view(&self, model_id: &str, env: &str, rec: &EnvRec) -> EnvironmentView {
-        let current = rec.current.as_deref().and_then(|id| self.deployment(id));
         let now = self.clock.now();
         let latest = rec.promotion.as_ref();
+        let current = self
+            .shown_current(rec, now)
+            .and_then(|id| self.deployment(id));
         // Within its `candidate_lead`, a promotion in progress shows its candidate beside what
         // the environment showed before it.
         let leading = latest.filter(|p| {
@@ -94,6 +98,25 @@ impl World {
             current_deployment: current,
             candidate_deployment: candidate,
             in_progress_promotion,
+        }
+    }
+
+    /// The `current_deployment` an environment shows: the deployment it serves, except after
+    /// its latest promotion succeeded, with a `current_switch_delay`: then the one it served
+    /// before, while `SUCCEEDED` is shown and for `current_switch_delay` after that.
+    fn shown_current<'r>(&self, rec: &'r EnvRec, now: Duration) -> Option<&'r str> {
+        let timings = &self.timings;
+        match &rec.promotion {
+            Some(p)
+                if p.status == PromotionStatus::Succeeded
+                    && !timings.current_switch_delay.is_zero()
+                    && p.ended_at.is_some_and(|end| {
+                        now < end + timings.ended_promotion_visible + timings.current_switch_delay
+                    }) =>
+            {
+                p.previous.as_deref()
+            }
+            _ => rec.current.as_deref(),
         }
     }
 

@@ -6,7 +6,8 @@
 //! Model `m`'s `production` rolls 50 % every 10 s: a promotion accepted at 0 s is `RELEASING`,
 //! `RAMPING_UP` 50 % at 10 s and `SUCCEEDED` at 20 s.
 //!
-//! The knobs in the order of the README: `ended_candidate_visible`, `candidate_lead`.
+//! `preview` (serving nothing) promotes at once. The knobs in the order of the README: `ended_candidate_visible`,
+//! `candidate_lead`, `current_switch_delay`.
 
 use crate::common;
 
@@ -41,7 +42,8 @@ fn seed() -> Seed {
                         step_percent: 50,
                         step_seconds: 10,
                     }),
-            ),
+            )
+            .environment(EnvironmentSeed::new("preview")),
     )
 }
 
@@ -284,4 +286,95 @@ async fn the_lead_of_a_development_promotion_counts_from_the_build_request() {
             "candidate_lead({lead} s)"
         );
     }
+}
+
+// --- current_switch_delay ------------------------------------------------------------------
+
+#[tokio::test]
+async fn current_switch_delay_shows_the_previous_current_after_the_promotion_cleared() {
+    for (delay, before_switch) in [(0, V2), (15, V1)] {
+        let mock = start(Timings::default().current_switch_delay(secs(delay))).await;
+        promote(&mock, M, PROD, V2).await;
+        assert_eq!(
+            timeline(&mock, PROD, &[10, 20, 34, 35]).await,
+            [
+                (10, view(Some(V1), Some(V2), Some(("RAMPING_UP", 50)))),
+                (20, view(Some(before_switch), None, None)),
+                (34, view(Some(before_switch), None, None)),
+                (35, view(Some(V2), None, None)),
+            ],
+            "current_switch_delay({delay} s)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn during_the_switch_delay_only_the_environment_reads_lag() {
+    let mock = start(Timings::default().current_switch_delay(secs(15))).await;
+    promote(&mock, M, PROD, V2).await;
+    mock.advance(secs(25));
+    let env = common::environment(&mock, M, PROD).await;
+    let shown = env.current_deployment.expect("a current deployment");
+    assert_eq!(shown.id, V1);
+    // The deployment objects are as they are now: v1 was scaled down, v2 serves production.
+    assert!(!shown.is_production);
+    assert_eq!(shown.status.to_string(), "SCALED_TO_ZERO");
+    let v2 = mock
+        .client()
+        .get_deployment()
+        .model_id(M)
+        .deployment_id(V2)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(v2.is_production);
+    assert_eq!(
+        mock.environment(M, PROD).unwrap().deployment_id.as_deref(),
+        Some(V2)
+    );
+}
+
+#[tokio::test]
+async fn with_a_shown_ended_promotion_the_switch_comes_after_it_clears() {
+    // Zero delay is the old order, "switch before clearing": SUCCEEDED beside the new current.
+    let shown_30s = Timings::default().ended_promotion_visible(secs(30));
+    for (delay, before_switch) in [(0, V2), (15, V1)] {
+        let mock = start(shown_30s.current_switch_delay(secs(delay))).await;
+        promote(&mock, M, PROD, V2).await;
+        let succeeded = Some(("SUCCEEDED", 100));
+        assert_eq!(
+            timeline(&mock, PROD, &[20, 49, 50, 64, 65]).await,
+            [
+                (20, view(Some(before_switch), None, succeeded)),
+                (49, view(Some(before_switch), None, succeeded)),
+                (50, view(Some(before_switch), None, None)),
+                (64, view(Some(before_switch), None, None)),
+                (65, view(Some(V2), None, None)),
+            ],
+            "current_switch_delay({delay} s)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_promotion_accepted_during_the_switch_delay_ends_it() {
+    let mock = start(Timings::default().current_switch_delay(secs(15))).await;
+    promote(&mock, M, PROD, V2).await;
+    assert_eq!(
+        timeline(&mock, PROD, &[24]).await,
+        [(24, view(Some(V1), None, None))]
+    );
+    promote(&mock, M, PROD, V3).await;
+    assert_eq!(
+        read(&mock, PROD).await,
+        view(Some(V2), Some(V3), Some(("RELEASING", 0)))
+    );
+}
+
+#[tokio::test]
+async fn an_immediate_promotion_switches_at_once_whatever_the_delay() {
+    let mock = start(Timings::default().current_switch_delay(secs(15))).await;
+    promote(&mock, M, "preview", V2).await;
+    assert_eq!(read(&mock, "preview").await, view(Some(V2), None, None));
 }
