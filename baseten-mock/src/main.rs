@@ -84,6 +84,11 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     current_switch_delay_seconds: u64,
 
+    /// Seconds a chain promotion shows the previous current_deployment and the promoted one as
+    /// candidate_deployment on get_chain_environment before switching (0: at once).
+    #[arg(long, default_value_t = 0)]
+    chain_promotion_seconds: u64,
+
     /// Milliseconds of latency added to every request.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -165,7 +170,8 @@ async fn run(args: Args) -> Result<(), String> {
             .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds))
             .ended_candidate_visible(args.ended_promotion_keeps_candidate)
             .candidate_lead(Duration::from_secs(args.candidate_lead_seconds))
-            .current_switch_delay(Duration::from_secs(args.current_switch_delay_seconds)),
+            .current_switch_delay(Duration::from_secs(args.current_switch_delay_seconds))
+            .chain_promotion(Duration::from_secs(args.chain_promotion_seconds)),
         )
         .faults(
             Faults::none()

@@ -374,7 +374,9 @@ pub struct RecordedRequest {
 /// - [`candidate_lead`](Self::candidate_lead): a new promotion's `candidate_deployment` is
 ///   shown before its `in_progress_promotion`;
 /// - [`current_switch_delay`](Self::current_switch_delay): `current_deployment` switches only
-///   after a succeeded promotion stopped being shown.
+///   after a succeeded promotion stopped being shown;
+/// - [`chain_promotion`](Self::chain_promotion): a chain promotion shows its candidate before
+///   `current_deployment` switches.
 ///
 /// ```
 /// use std::time::Duration;
@@ -389,7 +391,8 @@ pub struct RecordedRequest {
 /// let adversarial = timings
 ///     .ended_candidate_visible(true)
 ///     .candidate_lead(Duration::from_secs(5))
-///     .current_switch_delay(Duration::from_secs(10));
+///     .current_switch_delay(Duration::from_secs(10))
+///     .chain_promotion(Duration::from_secs(20));
 /// assert_eq!(adversarial.total(), timings.total());
 /// assert!(!Timings::default().ended_candidate_visible);
 /// assert_eq!(Timings::default().candidate_lead, Duration::ZERO);
@@ -429,6 +432,13 @@ pub struct Timings {
     /// delay. Default zero: `current_deployment` switches when the promotion succeeds, while
     /// `SUCCEEDED` may still be shown.
     pub current_switch_delay: Duration,
+    /// How long after a chain promotion is accepted `get_chain_environment` shows the chain
+    /// deployment the environment served before as `current_deployment` and the promoted one as
+    /// `candidate_deployment`; then the promoted one is current and the candidate `null`. The
+    /// promotion's answer, `get_chain_deployment` (`environment`, a scaled-down previous one)
+    /// and the Rust API see the switch at once, as they do without it. Default zero: chain
+    /// promotions switch at once and never show a candidate.
+    pub chain_promotion: Duration,
 }
 
 impl Timings {
@@ -477,6 +487,13 @@ impl Timings {
         self
     }
 
+    /// Sets [`chain_promotion`](Self::chain_promotion).
+    #[must_use]
+    pub fn chain_promotion(mut self, duration: Duration) -> Self {
+        self.chain_promotion = duration;
+        self
+    }
+
     /// Total time from promotion to `ACTIVE`.
     pub fn total(&self) -> Duration {
         self.build + self.deploy + self.load_model
@@ -494,6 +511,7 @@ impl Default for Timings {
             ended_candidate_visible: false,
             candidate_lead: Duration::ZERO,
             current_switch_delay: Duration::ZERO,
+            chain_promotion: Duration::ZERO,
         }
     }
 }

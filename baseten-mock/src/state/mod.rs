@@ -246,6 +246,29 @@ struct ChainEnvRec {
     created_at: DateTime<Utc>,
     current: Option<String>,
     assigned_seq: u64,
+    /// The latest promotion that changed `current`: reads show it in progress for
+    /// [`Timings::chain_promotion`].
+    last_switch: Option<ChainSwitch>,
+}
+
+impl ChainEnvRec {
+    fn new(created_at: DateTime<Utc>, current: Option<String>, assigned_seq: u64) -> Self {
+        Self {
+            created_at,
+            current,
+            assigned_seq,
+            last_switch: None,
+        }
+    }
+}
+
+/// A chain promotion that changed what an environment serves.
+#[derive(Debug, Clone)]
+struct ChainSwitch {
+    /// What the environment served before.
+    previous: Option<String>,
+    /// When it was accepted.
+    at: Duration,
 }
 
 #[derive(Debug, Clone)]

@@ -156,7 +156,8 @@ impl World {
     }
 
     /// `GET /v1/chains/{chain_id}/environments/{env_name}`. Chain promotions are immediate, so
-    /// there is never a candidate.
+    /// there is no candidate, except within `Timings::chain_promotion` of one: then the
+    /// previous deployment is shown as current and the promoted one as candidate.
     pub(crate) fn get_chain_environment(
         &mut self,
         chain_id: &str,
@@ -170,10 +171,17 @@ impl World {
         let rec = chain.environments.get(env).ok_or_else(|| {
             ApiError::not_found(format!("Environment {env} not found for chain {chain_id}."))
         })?;
-        let current = rec
-            .current
-            .as_deref()
-            .and_then(|id| self.chain_deployment(id));
+        let now = self.clock.now();
+        let (current, candidate) = match rec
+            .last_switch
+            .as_ref()
+            .filter(|switch| now < switch.at + self.timings.chain_promotion)
+        {
+            Some(switch) => (switch.previous.as_deref(), rec.current.as_deref()),
+            None => (rec.current.as_deref(), None),
+        };
+        let current = current.and_then(|id| self.chain_deployment(id));
+        let candidate = candidate.and_then(|id| self.chain_deployment(id));
         let chainlet_settings = current
             .iter()
             .flat_map(|d| &d.chainlets)
@@ -190,7 +198,7 @@ impl World {
             promotion_settings: PromotionSettingsView::new(None),
             chainlet_settings,
             current_deployment: current,
-            candidate_deployment: None,
+            candidate_deployment: candidate,
         })
     }
 

@@ -193,20 +193,12 @@ impl World {
                 };
                 rec.environments.insert(
                     env.name.clone(),
-                    ChainEnvRec {
-                        created_at: now,
-                        current: env.deployment_id.clone(),
-                        assigned_seq: seq,
-                    },
+                    ChainEnvRec::new(now, env.deployment_id.clone(), seq),
                 );
             }
             rec.environments
                 .entry(PRODUCTION.to_owned())
-                .or_insert_with(|| ChainEnvRec {
-                    created_at: now,
-                    current: None,
-                    assigned_seq: 0,
-                });
+                .or_insert_with(|| ChainEnvRec::new(now, None, 0));
             self.chains.insert(chain.id.clone(), rec);
         }
         Ok(())

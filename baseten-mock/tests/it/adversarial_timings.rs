@@ -7,7 +7,7 @@
 //! `RAMPING_UP` 50 % at 10 s and `SUCCEEDED` at 20 s.
 //!
 //! `preview` (serving nothing) promotes at once. The knobs in the order of the README: `ended_candidate_visible`,
-//! `candidate_lead`, `current_switch_delay`.
+//! `candidate_lead`, `current_switch_delay`, `chain_promotion` (on the demo's chain).
 
 use crate::common;
 
@@ -377,4 +377,73 @@ async fn an_immediate_promotion_switches_at_once_whatever_the_delay() {
     let mock = start(Timings::default().current_switch_delay(secs(15))).await;
     promote(&mock, M, "preview", V2).await;
     assert_eq!(read(&mock, "preview").await, view(Some(V2), None, None));
+}
+
+// --- chain_promotion -----------------------------------------------------------------------
+
+/// `get_chain_environment` of the demo chain: current and candidate chain deployment, and the
+/// chainlets whose settings it shows.
+async fn chain_view(mock: &MockServer) -> (Option<String>, Option<String>, usize) {
+    let env = mock
+        .client()
+        .get_chain_environment()
+        .chain_id("chn-rag")
+        .env_name(PROD)
+        .send()
+        .await
+        .expect("get_chain_environment")
+        .into_inner();
+    (
+        env.current_deployment.map(|d| d.id),
+        env.candidate_deployment.map(|d| d.id),
+        env.chainlet_settings.len(),
+    )
+}
+
+#[tokio::test]
+async fn chain_promotion_shows_the_candidate_before_switching_current() {
+    let (old, new) = ("chd-rag-1", "chd-rag-2");
+    // chd-rag-1 has one chainlet, chd-rag-2 two.
+    let before = (Some(old.to_owned()), Some(new.to_owned()), 1);
+    let after = (Some(new.to_owned()), None, 2);
+    let mut answers = Vec::new();
+    for (seconds, switching) in [(0, false), (30, true)] {
+        let mock = MockServer::builder()
+            .seed(Seed::demo())
+            .timings(Timings::default().chain_promotion(secs(seconds)))
+            .start()
+            .await
+            .unwrap();
+        let (status, answer) = common::post(
+            &mock,
+            "/v1/chains/chn-rag/environments/production/promote",
+            Some(r#"{"deployment_id": "chd-rag-2"}"#),
+        )
+        .await;
+        assert_eq!(status, 200, "{answer}");
+        answers.push(answer);
+        let mut views = Vec::new();
+        for t in [0, 29, 30] {
+            mock.advance(secs(t) - mock.elapsed());
+            views.push((t, chain_view(&mock).await));
+        }
+        let early = if switching { &before } else { &after };
+        assert_eq!(
+            views,
+            [(0, early.clone()), (29, early.clone()), (30, after.clone())],
+            "chain_promotion({seconds} s)"
+        );
+        // Nothing else waits: the deployments and the Rust API show the switch at once.
+        assert_eq!(
+            mock.chain_environment("chn-rag", PROD)
+                .unwrap()
+                .deployment_id
+                .as_deref(),
+            Some(new)
+        );
+        assert_eq!(mock.chain_deployment(old).unwrap().environment, None);
+    }
+    // The promotion answers the same with the knob on as with it off.
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0]["environment"], PROD);
 }
