@@ -9,10 +9,12 @@
 //! The operations live in submodules, one per job: `seeding`, `models` (promotion to an
 //! environment), `rolling` (a rolling promotion's steps and the signals that steer it: cancel,
 //! force cancel, pause, resume, force roll forward), `development` (development → production
-//! builds), `chains`, `reads` (the `get_*`/`list_*` answers), `history` (every promotion
-//! change with its simulated time) and `overrides` (test hooks that change what reads show).
+//! builds), `chains`, `reads` (the `get_*`/`list_*` answers), `deletion` (deleting an
+//! environment), `history` (every promotion change with its simulated time) and `overrides`
+//! (test hooks that change what reads show).
 
 mod chains;
+mod deletion;
 mod development;
 mod history;
 mod models;

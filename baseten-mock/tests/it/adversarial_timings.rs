@@ -7,7 +7,8 @@
 //! `RAMPING_UP` 50 % at 10 s and `SUCCEEDED` at 20 s.
 //!
 //! `preview` (serving nothing) promotes at once. The knobs in the order of the README: `ended_candidate_visible`,
-//! `candidate_lead`, `current_switch_delay`, `chain_promotion` (on the demo's chain).
+//! `candidate_lead`, `current_switch_delay`, `chain_promotion` (on the demo's chain); then
+//! deleting an environment (`MockServer::delete_environment`).
 
 use crate::common;
 
@@ -29,22 +30,25 @@ const fn secs(n: u64) -> Duration {
 }
 
 fn seed() -> Seed {
-    Seed::new().model(
-        ModelSeed::new(M)
-            .deployment(DeploymentSeed::new("dev").development())
-            .deployment(DeploymentSeed::new(V1))
-            .deployment(DeploymentSeed::new(V2))
-            .deployment(DeploymentSeed::new(V3))
-            .environment(
-                EnvironmentSeed::new(PROD)
-                    .deployment(V1)
-                    .rolling(RollingSettings {
-                        step_percent: 50,
-                        step_seconds: 10,
-                    }),
-            )
-            .environment(EnvironmentSeed::new("preview")),
-    )
+    Seed::new().model(model())
+}
+
+fn model() -> ModelSeed {
+    ModelSeed::new(M)
+        .deployment(DeploymentSeed::new("dev").development())
+        .deployment(DeploymentSeed::new(V1))
+        .deployment(DeploymentSeed::new(V2))
+        .deployment(DeploymentSeed::new(V3))
+        .environment(EnvironmentSeed::new(PROD).deployment(V1).rolling(rolling()))
+        .environment(EnvironmentSeed::new("preview"))
+}
+
+/// Rolling like `production`.
+fn rolling() -> RollingSettings {
+    RollingSettings {
+        step_percent: 50,
+        step_seconds: 10,
+    }
 }
 
 async fn start(timings: Timings) -> MockServer {
@@ -446,4 +450,118 @@ async fn chain_promotion_shows_the_candidate_before_switching_current() {
     // The promotion answers the same with the knob on as with it off.
     assert_eq!(answers[0], answers[1]);
     assert_eq!(answers[0]["environment"], PROD);
+}
+
+// --- deleting an environment ---------------------------------------------------------------
+
+/// `staging` of model `m` serves v3 and rolls like `production`.
+async fn with_staging(staging: EnvironmentSeed) -> MockServer {
+    let mock = MockServer::start().await;
+    mock.seed(Seed::new().model(model().environment(staging)))
+        .expect("a valid seed");
+    mock
+}
+
+fn staging() -> EnvironmentSeed {
+    EnvironmentSeed::new("staging")
+        .deployment(V3)
+        .rolling(rolling())
+}
+
+async fn get_staging(mock: &MockServer) -> Result<View, baseten_api::Error> {
+    mock.client()
+        .get_environment()
+        .model_id(M)
+        .env_name("staging")
+        .send()
+        .await
+        .map(|r| view_of(&r.into_inner()))
+}
+
+async fn environment_names(mock: &MockServer) -> Vec<String> {
+    let list = mock
+        .client()
+        .list_environments()
+        .model_id(M)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    list.environments.into_iter().map(|e| e.name).collect()
+}
+
+#[track_caller]
+fn assert_gone(result: Result<impl std::fmt::Debug, baseten_api::Error>) {
+    let err = result.expect_err("the environment is gone");
+    assert_api_error(&err, 404, "Environment staging not found for model m.");
+}
+
+#[tokio::test]
+async fn a_deleted_environment_cancels_its_promotion_and_answers_404() {
+    let mock = with_staging(staging()).await;
+    promote(&mock, M, PROD, V2).await;
+    promote(&mock, M, "staging", V1).await;
+    mock.advance(secs(10));
+    assert_eq!(
+        get_staging(&mock).await.unwrap(),
+        view(Some(V3), Some(V1), Some(("RAMPING_UP", 50)))
+    );
+    assert_eq!(
+        mock.deployment(V3).unwrap().environment.as_deref(),
+        Some("staging")
+    );
+
+    mock.delete_environment(M, "staging")
+        .expect("staging can be deleted");
+
+    assert_gone(get_staging(&mock).await);
+    assert_gone(try_promote(&mock, M, "staging", V2).await);
+    assert_gone(
+        mock.client()
+            .cancel_promotion()
+            .model_id(M)
+            .env_name("staging")
+            .send()
+            .await,
+    );
+    assert_eq!(environment_names(&mock).await, ["preview", PROD]);
+    assert!(mock.environment(M, "staging").is_none());
+    // Canceled at the instant of the deletion; the deployments are left as they are.
+    let end = mock.promotion_ended_at(M, "staging").expect("it ended");
+    assert_eq!(
+        (end.at, end.status, end.percent_traffic),
+        (secs(10), baseten_mock::PromotionStatus::Canceled, 0)
+    );
+    let v3 = mock.deployment(V3).unwrap();
+    assert_eq!(v3.environment, None);
+    assert_eq!(v3.status, baseten_mock::DeploymentStatus::Active);
+    // The other environments go on: production's promotion still succeeds at 20 s.
+    mock.advance(secs(10));
+    assert_eq!(read(&mock, PROD).await, view(Some(V2), None, None));
+}
+
+#[tokio::test]
+async fn production_cannot_be_deleted_nor_what_does_not_exist() {
+    let mock = with_staging(staging()).await;
+    match mock.delete_environment(M, PROD) {
+        Err(baseten_mock::MockError::Validation(message)) => {
+            assert_eq!(message, "The production environment cannot be deleted.");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(read(&mock, PROD).await, view(Some(V1), None, None));
+    for (model, env) in [("nope", "staging"), (M, "qa")] {
+        assert!(
+            matches!(
+                mock.delete_environment(model, env),
+                Err(baseten_mock::MockError::NotFound(_))
+            ),
+            "{model}/{env}"
+        );
+    }
+    mock.delete_environment(M, "staging").unwrap();
+    assert!(matches!(
+        mock.delete_environment(M, "staging"),
+        Err(baseten_mock::MockError::NotFound(_))
+    ));
 }
