@@ -48,7 +48,9 @@ impl MockServer {
     /// [`promotion_history`](Self::promotion_history), at this instant); from then on every
     /// request to the environment answers 404 like an unknown one (`Environment <env> not found
     /// for model <model_id>.`), `list_environments` leaves it out and no deployment names it as
-    /// its `environment`. The deployments are left as they are.
+    /// its `environment`. The deployments are left as they are. For a process, whose tests
+    /// cannot call this, see
+    /// [`EnvironmentSeed::deleted_after_seconds`](crate::EnvironmentSeed::deleted_after_seconds).
     ///
     /// # Errors
     ///

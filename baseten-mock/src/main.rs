@@ -244,7 +244,13 @@ fn banner(server: &MockServer, keys: &[String], origin: &str) -> String {
                 } else {
                     ""
                 };
-                format!("{} (serves {serves}{rolling})", env.name)
+                let deleted = env
+                    .deleted_after
+                    .map(|after| {
+                        format!(", deleted {} s after its first promotion", after.as_secs())
+                    })
+                    .unwrap_or_default();
+                format!("{} (serves {serves}{rolling}{deleted})", env.name)
             })
             .collect();
         let deployments: Vec<String> = server

@@ -326,6 +326,11 @@ pub struct Environment {
     pub rolling: Option<RollingSettings>,
     /// The promotion in progress, or the last one (see [`Promotion`]).
     pub promotion: Option<Promotion>,
+    /// From the seed ([`EnvironmentSeed::deleted_after_seconds`](crate::EnvironmentSeed::deleted_after_seconds)):
+    /// it is deleted this long after the first promotion to it was accepted.
+    pub deleted_after: Option<Duration>,
+    /// The simulated time it will be deleted at, once the first promotion to it set it.
+    pub deletion_at: Option<Duration>,
 }
 
 /// A chain environment as [`MockServer::chain_environment`](crate::MockServer::chain_environment)

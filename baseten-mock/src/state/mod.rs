@@ -87,6 +87,10 @@ struct EnvRec {
     failure: Option<PromotionFailure>,
     /// The promotion in progress, or the last one (see [`Promotion`]).
     promotion: Option<PromotionRec>,
+    /// From the seed: deleted this long after the first promotion to it was accepted.
+    deleted_after: Option<Duration>,
+    /// When it will be deleted, once a promotion to it set the time.
+    deletion_at: Option<Duration>,
 }
 
 impl EnvRec {
@@ -98,6 +102,8 @@ impl EnvRec {
             rolling: None,
             failure: None,
             promotion: None,
+            deleted_after: None,
+            deletion_at: None,
         }
     }
 }
@@ -281,12 +287,13 @@ struct ChainDeploymentRec {
     chainlets: Vec<Chainlet>,
 }
 
-/// A step that is due: the build of a model, or the rolling promotion of one of its
-/// environments.
+/// A step that is due: the build of a model, the rolling promotion of one of its
+/// environments, or the deletion of one (after the other steps due at the same instant).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Due {
     Build { model_id: String },
     Promotion { model_id: String, env: String },
+    Deletion { model_id: String, env: String },
 }
 
 impl World {
@@ -313,6 +320,7 @@ impl World {
             match due {
                 Due::Build { model_id } => self.step_build(&model_id, at),
                 Due::Promotion { model_id, env } => self.step_promotion(&model_id, &env, at),
+                Due::Deletion { model_id, env } => self.remove_environment(&model_id, &env, at),
             }
         }
     }
@@ -349,7 +357,24 @@ impl World {
                 })
             })
         });
-        builds.chain(promotions).filter(|(at, _)| *at <= now).min()
+        let deletions = self.models.iter().flat_map(|(model_id, model)| {
+            model.environments.iter().filter_map(move |(env, rec)| {
+                rec.deletion_at.map(|at| {
+                    (
+                        at,
+                        Due::Deletion {
+                            model_id: model_id.clone(),
+                            env: env.clone(),
+                        },
+                    )
+                })
+            })
+        });
+        builds
+            .chain(promotions)
+            .chain(deletions)
+            .filter(|(at, _)| *at <= now)
+            .min()
     }
 
     fn next_generated_id(&mut self) -> String {
@@ -426,6 +451,8 @@ impl World {
             deployment_id: rec.current.clone(),
             rolling: rec.rolling,
             promotion: rec.promotion.as_ref().map(PromotionRec::view),
+            deleted_after: rec.deleted_after,
+            deletion_at: rec.deletion_at,
         })
     }
 

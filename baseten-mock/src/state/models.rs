@@ -60,6 +60,7 @@ impl World {
             )));
         }
 
+        let now = self.clock.now();
         // Promoting what the environment already serves changes nothing.
         if env_rec.current.as_deref() != Some(deployment_id) {
             let env_instance_type = env_rec
@@ -73,7 +74,6 @@ impl World {
             {
                 candidate.instance_type = Some(instance_type);
             }
-            let now = self.clock.now();
             self.supersede_paused(model_id, env, now);
             self.start_promotion(
                 model_id,
@@ -82,6 +82,13 @@ impl World {
                 request.scale_down_previous_deployment,
                 now,
             );
+        }
+        // An accepted promotion, the first one, sets the seed's deletion time.
+        if let Some(env_rec) = self.env_rec_mut(model_id, env)
+            && env_rec.deletion_at.is_none()
+            && let Some(after) = env_rec.deleted_after
+        {
+            env_rec.deletion_at = Some(now + after);
         }
         self.deployment(deployment_id)
             .ok_or_else(|| deployment_not_found(deployment_id))

@@ -8,14 +8,16 @@
 //!
 //! `preview` (serving nothing) promotes at once. The knobs in the order of the README: `ended_candidate_visible`,
 //! `candidate_lead`, `current_switch_delay`, `chain_promotion` (on the demo's chain); then
-//! deleting an environment (`MockServer::delete_environment`).
+//! deleting an environment (`MockServer::delete_environment`, the seed's
+//! `deleted_after_seconds`).
 
 use crate::common;
 
 use std::time::Duration;
 
 use baseten_mock::{
-    DeploymentSeed, EnvironmentSeed, MockServer, ModelSeed, RollingSettings, Seed, Timings,
+    DeploymentSeed, EnvironmentSeed, MockServer, ModelSeed, PromotionStatus, RollingSettings, Seed,
+    SeedError, Timings,
 };
 use common::{assert_api_error, deployments_of, promote, promotion_of, try_promote};
 
@@ -209,7 +211,7 @@ async fn a_promotion_hidden_by_its_lead_still_runs_and_blocks_another() {
     );
     // The Rust API shows the promotion as it is.
     let promotion = mock.promotion(M, PROD).expect("a promotion");
-    assert_eq!(promotion.status, baseten_mock::PromotionStatus::Releasing);
+    assert_eq!(promotion.status, PromotionStatus::Releasing);
 }
 
 #[tokio::test]
@@ -468,14 +470,19 @@ fn staging() -> EnvironmentSeed {
         .rolling(rolling())
 }
 
-async fn get_staging(mock: &MockServer) -> Result<View, baseten_api::Error> {
+/// `get_environment`, for an environment that may be gone.
+async fn get_env(mock: &MockServer, env: &str) -> Result<View, baseten_api::Error> {
     mock.client()
         .get_environment()
         .model_id(M)
-        .env_name("staging")
+        .env_name(env)
         .send()
         .await
         .map(|r| view_of(&r.into_inner()))
+}
+
+async fn get_staging(mock: &MockServer) -> Result<View, baseten_api::Error> {
+    get_env(mock, "staging").await
 }
 
 async fn environment_names(mock: &MockServer) -> Vec<String> {
@@ -530,7 +537,7 @@ async fn a_deleted_environment_cancels_its_promotion_and_answers_404() {
     let end = mock.promotion_ended_at(M, "staging").expect("it ended");
     assert_eq!(
         (end.at, end.status, end.percent_traffic),
-        (secs(10), baseten_mock::PromotionStatus::Canceled, 0)
+        (secs(10), PromotionStatus::Canceled, 0)
     );
     let v3 = mock.deployment(V3).unwrap();
     assert_eq!(v3.environment, None);
@@ -564,4 +571,91 @@ async fn production_cannot_be_deleted_nor_what_does_not_exist() {
         mock.delete_environment(M, "staging"),
         Err(baseten_mock::MockError::NotFound(_))
     ));
+}
+
+#[tokio::test]
+async fn deleted_after_seconds_deletes_the_environment_that_long_after_its_first_promotion() {
+    // 10 % every 10 s: still rolling when it is deleted.
+    let slow = RollingSettings {
+        step_percent: 10,
+        step_seconds: 10,
+    };
+    let mock = with_staging(staging().rolling(slow).deleted_after_seconds(35)).await;
+    // Counted from the first promotion, not from start-up.
+    mock.advance(secs(100));
+    assert_eq!(
+        get_staging(&mock).await.unwrap(),
+        view(Some(V3), None, None)
+    );
+    let env = mock.environment(M, "staging").unwrap();
+    assert_eq!((env.deleted_after, env.deletion_at), (Some(secs(35)), None));
+
+    promote(&mock, M, "staging", V2).await;
+    let env = mock.environment(M, "staging").unwrap();
+    assert_eq!(env.deletion_at, Some(secs(135)));
+    mock.advance(secs(34));
+    assert_eq!(
+        get_staging(&mock).await.unwrap(),
+        view(Some(V3), Some(V2), Some(("RAMPING_UP", 30)))
+    );
+
+    // One jump past it: deleted at 135 s, its promotion canceled then, no step after that.
+    mock.advance(secs(65));
+    assert_gone(get_staging(&mock).await);
+    assert_gone(try_promote(&mock, M, "staging", V1).await);
+    assert_eq!(environment_names(&mock).await, ["preview", PROD]);
+    let history: Vec<_> = mock
+        .promotion_history(M, "staging")
+        .into_iter()
+        .map(|e| (e.at, e.status, e.percent_traffic))
+        .collect();
+    assert_eq!(
+        history[history.len() - 2..],
+        [
+            (secs(130), PromotionStatus::RampingUp, 30),
+            (secs(135), PromotionStatus::Canceled, 0),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn later_promotions_do_not_move_the_deletion() {
+    // `qa` promotes at once: a second promotion can follow the first.
+    let mock = with_staging(EnvironmentSeed::new("qa").deleted_after_seconds(30)).await;
+    promote(&mock, M, "qa", V2).await;
+    mock.advance(secs(10));
+    promote(&mock, M, "qa", V3).await;
+    mock.advance(secs(19));
+    assert_eq!(
+        get_env(&mock, "qa").await.unwrap(),
+        view(Some(V3), None, None)
+    );
+    mock.advance(secs(1));
+    let err = get_env(&mock, "qa").await.unwrap_err();
+    assert_api_error(&err, 404, "Environment qa not found for model m.");
+}
+
+#[tokio::test]
+async fn deleted_after_seconds_is_read_from_a_seed_file_and_refused_on_production() {
+    let text = "models:\n  - id: x\n    environments:\n      - name: staging\n        deleted_after_seconds: 5\n";
+    let seed = Seed::from_yaml_str(text, "seed.yaml").unwrap();
+    assert_eq!(
+        seed.models[0].environments[0].deleted_after_seconds,
+        Some(5)
+    );
+
+    let mock = MockServer::start().await;
+    let err = mock
+        .seed(Seed::new().model(
+            ModelSeed::new("x").environment(EnvironmentSeed::new(PROD).deleted_after_seconds(5)),
+        ))
+        .unwrap_err();
+    match err {
+        SeedError::Invalid { field, message, .. } => {
+            assert_eq!(field, "models[0].environments[0].deleted_after_seconds");
+            assert_eq!(message, "production cannot be deleted");
+        }
+        other => panic!("expected an Invalid error, got {other:?}"),
+    }
+    assert!(mock.model_ids().is_empty(), "a rejected seed adds nothing");
 }
