@@ -88,7 +88,7 @@ impl World {
             && env_rec.deletion_at.is_none()
             && let Some(after) = env_rec.deleted_after
         {
-            env_rec.deletion_at = Some(now + after);
+            env_rec.deletion_at = Some(now.saturating_add(after));
         }
         self.deployment(deployment_id)
             .ok_or_else(|| deployment_not_found(deployment_id))

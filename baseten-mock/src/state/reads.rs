@@ -58,7 +58,8 @@ impl World {
         // Within its `candidate_lead`, a promotion in progress shows its candidate beside what
         // the environment showed before it.
         let leading = latest.filter(|p| {
-            p.status.in_progress() && now < p.accepted_at + self.timings.candidate_lead
+            p.status.in_progress()
+                && now < p.accepted_at.saturating_add(self.timings.candidate_lead)
         });
         let (shown, candidate) = match leading {
             Some(p) => (
@@ -111,7 +112,9 @@ impl World {
                 if p.status == PromotionStatus::Succeeded
                     && !timings.current_switch_delay.is_zero()
                     && p.ended_at.is_some_and(|end| {
-                        now < end + timings.ended_promotion_visible + timings.current_switch_delay
+                        now < end
+                            .saturating_add(timings.ended_promotion_visible)
+                            .saturating_add(timings.current_switch_delay)
                     }) =>
             {
                 p.previous.as_deref()
@@ -123,9 +126,9 @@ impl World {
     /// A promotion is shown while in progress, and for `ended_promotion_visible` after it ended.
     fn promotion_shown(&self, promotion: &PromotionRec) -> bool {
         promotion.status.in_progress()
-            || promotion
-                .ended_at
-                .is_some_and(|end| self.clock.now() < end + self.timings.ended_promotion_visible)
+            || promotion.ended_at.is_some_and(|end| {
+                self.clock.now() < end.saturating_add(self.timings.ended_promotion_visible)
+            })
     }
 
     /// `GET /v1/models/{model_id}/deployments/{deployment_id}`. Another model's deployment is
@@ -175,7 +178,7 @@ impl World {
         let (current, candidate) = match rec
             .last_switch
             .as_ref()
-            .filter(|switch| now < switch.at + self.timings.chain_promotion)
+            .filter(|switch| now < switch.at.saturating_add(self.timings.chain_promotion))
         {
             Some(switch) => (switch.previous.as_deref(), rec.current.as_deref()),
             None => (rec.current.as_deref(), None),

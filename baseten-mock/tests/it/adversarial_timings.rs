@@ -6,10 +6,10 @@
 //! Model `m`'s `production` rolls 50 % every 10 s: a promotion accepted at 0 s is `RELEASING`,
 //! `RAMPING_UP` 50 % at 10 s and `SUCCEEDED` at 20 s.
 //!
-//! `preview` (serving nothing) promotes at once. The knobs in the order of the README: `ended_candidate_visible`,
-//! `candidate_lead`, `current_switch_delay`, `chain_promotion` (on the demo's chain); then
-//! deleting an environment (`MockServer::delete_environment`, the seed's
-//! `deleted_after_seconds`).
+//! `preview` (serving nothing) promotes at once. The knobs in the order of the README:
+//! `ended_candidate_visible`, `candidate_lead`, `current_switch_delay`, `chain_promotion` (on
+//! the demo's chain); then deleting an environment (`MockServer::delete_environment`, the
+//! seed's `deleted_after_seconds`); last, the longest durations, which must not overflow.
 
 use crate::common;
 
@@ -658,4 +658,40 @@ async fn deleted_after_seconds_is_read_from_a_seed_file_and_refused_on_productio
         other => panic!("expected an Invalid error, got {other:?}"),
     }
     assert!(mock.model_ids().is_empty(), "a rejected seed adds nothing");
+}
+
+// --- bad input -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_longest_durations_show_the_in_between_states_for_ever_without_overflowing() {
+    let forever = Duration::MAX;
+    let mock = MockServer::builder()
+        .seed(Seed::new().model(model().environment(staging().deleted_after_seconds(u64::MAX))))
+        .timings(
+            Timings::default()
+                .ended_promotion_visible(forever)
+                .candidate_lead(forever)
+                .current_switch_delay(forever)
+                .chain_promotion(forever),
+        )
+        .start()
+        .await
+        .unwrap();
+    // Later than 0 s, so that every deadline would overflow.
+    mock.advance(secs(1));
+    promote(&mock, M, PROD, V2).await;
+    promote(&mock, M, "staging", V2).await;
+    assert_eq!(
+        timeline(&mock, PROD, &[1, 21, 3600]).await,
+        [
+            (1, view(Some(V1), Some(V2), None)),
+            (21, view(Some(V1), None, Some(("SUCCEEDED", 100)))),
+            (3600, view(Some(V1), None, Some(("SUCCEEDED", 100)))),
+        ]
+    );
+    assert_eq!(
+        mock.environment(M, "staging").unwrap().deletion_at,
+        Some(Duration::MAX)
+    );
+    assert!(get_staging(&mock).await.is_ok());
 }
