@@ -205,7 +205,7 @@ impl PromotionRec {
             steps: 0,
             scale_down_previous,
             settings,
-            next_step_at: at + settings.step_interval(),
+            next_step_at: at.saturating_add(settings.step_interval()),
             ended_at: None,
             accepted_at: at,
             before: None,

@@ -149,7 +149,7 @@ impl World {
             rec.model_id == model_id
                 && rec
                     .created_by_mock_at
-                    .is_none_or(|created| now >= created + window)
+                    .is_none_or(|created| now >= created.saturating_add(window))
         });
         if !visible {
             return Err(deployment_not_found(deployment_id));
