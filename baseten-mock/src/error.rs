@@ -102,6 +102,12 @@ pub enum MockError {
         env: String,
     },
 
+    /// A hook asked for what the API refuses with 400 `VALIDATION_ERROR`, e.g.
+    /// [`MockServer::delete_environment`](crate::MockServer::delete_environment) of
+    /// `production`. The message is the one the API would answer.
+    #[error("{0}")]
+    Validation(String),
+
     /// [`MockServer::fail_next`](crate::MockServer::fail_next) with an id that is not one of the
     /// spec's operations.
     #[error("unknown operation {0:?}: expected one of {list}", list = crate::IMPLEMENTED_OPERATIONS.join(", "))]

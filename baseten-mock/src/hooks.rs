@@ -1,7 +1,7 @@
 //! What tests use to steer the mock beyond its API and to measure a client against it: making a
-//! promotion fail, scripting errors for an operation, showing statuses the client does not
-//! know, a promotion's history in simulated time, and the simulated clock as a
-//! [`WaitClock`](baseten_api::wait::WaitClock) for the client's waiters.
+//! promotion fail, deleting an environment, scripting errors for an operation, showing statuses
+//! the client does not know, a promotion's history in simulated time, and the simulated clock
+//! as a [`WaitClock`](baseten_api::wait::WaitClock) for the client's waiters.
 
 use std::sync::Arc;
 
@@ -39,6 +39,34 @@ impl MockServer {
         error_message: impl Into<String>,
     ) -> Result<(), MockError> {
         lock(&self.app.world).fail_promotion(model_id, env, Some(error_message.into()))
+    }
+
+    /// Deletes a model environment, as Baseten's `DELETE
+    /// /v1/models/{model_id}/environments/{env_name}` does (which answers `{name, model_id,
+    /// deleted: true}`; the embedded spec does not have that operation yet, so the mock has no
+    /// route for it). A promotion in progress in it ends `CANCELED` (in
+    /// [`promotion_history`](Self::promotion_history), at this instant); from then on every
+    /// request to the environment answers 404 like an unknown one (`Environment <env> not found
+    /// for model <model_id>.`), `list_environments` leaves it out and no deployment names it as
+    /// its `environment`. The deployments are left as they are. For a process, whose tests
+    /// cannot call this, see
+    /// [`EnvironmentSeed::deleted_after_seconds`](crate::EnvironmentSeed::deleted_after_seconds).
+    ///
+    /// # Errors
+    ///
+    /// [`MockError::NotFound`] for an unknown model or environment (one already deleted too),
+    /// [`MockError::Validation`] for `production`, which cannot be deleted (the API's 400
+    /// `VALIDATION_ERROR`).
+    pub fn delete_environment(&self, model_id: &str, env: &str) -> Result<(), MockError> {
+        lock(&self.app.world)
+            .delete_environment(model_id, env)
+            .map_err(|error| {
+                if error.status == StatusCode::NOT_FOUND {
+                    MockError::NotFound(error.message)
+                } else {
+                    MockError::Validation(error.message)
+                }
+            })
     }
 
     /// Makes the next `count` requests to operation `operation_id` answer `status` without

@@ -68,6 +68,27 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     ended_promotion_seconds: u64,
 
+    /// While an ended promotion is still shown (--ended-promotion-seconds), keep its candidate
+    /// as the environment's candidate_deployment (default: null as soon as it ends).
+    #[arg(long)]
+    ended_promotion_keeps_candidate: bool,
+
+    /// Seconds after a promotion is accepted during which the environment shows the new
+    /// candidate_deployment but the in_progress_promotion it showed before (0: both at once).
+    #[arg(long, default_value_t = 0)]
+    candidate_lead_seconds: u64,
+
+    /// Seconds after a succeeded promotion stopped being shown (--ended-promotion-seconds)
+    /// during which the environment still shows the previous current_deployment (0: it
+    /// switches when the promotion succeeds).
+    #[arg(long, default_value_t = 0)]
+    current_switch_delay_seconds: u64,
+
+    /// Seconds a chain promotion shows the previous current_deployment and the promoted one as
+    /// candidate_deployment on get_chain_environment before switching (0: at once).
+    #[arg(long, default_value_t = 0)]
+    chain_promotion_seconds: u64,
+
     /// Milliseconds of latency added to every request.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -135,19 +156,22 @@ async fn run(args: Args) -> Result<(), String> {
         None => (Seed::demo(), "the demo seed (seeds/demo.yaml)".to_owned()),
     };
 
+    let timings = Timings::new(
+        Duration::from_secs(args.build_seconds),
+        Duration::from_secs(args.deploy_seconds),
+        Duration::from_secs(args.load_model_seconds),
+    )
+    .new_deployment_not_found(Duration::from_secs(args.new_deployment_404_seconds))
+    .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds))
+    .ended_candidate_visible(args.ended_promotion_keeps_candidate)
+    .candidate_lead(Duration::from_secs(args.candidate_lead_seconds))
+    .current_switch_delay(Duration::from_secs(args.current_switch_delay_seconds))
+    .chain_promotion(Duration::from_secs(args.chain_promotion_seconds));
     let mut builder = MockServer::builder()
         .listen(args.listen)
         .seed_from(seed, origin.clone())
         .clock(ClockMode::Real)
-        .timings(
-            Timings::new(
-                Duration::from_secs(args.build_seconds),
-                Duration::from_secs(args.deploy_seconds),
-                Duration::from_secs(args.load_model_seconds),
-            )
-            .new_deployment_not_found(Duration::from_secs(args.new_deployment_404_seconds))
-            .ended_promotion_visible(Duration::from_secs(args.ended_promotion_seconds)),
-        )
+        .timings(timings)
         .faults(
             Faults::none()
                 .latency(Duration::from_millis(args.latency_ms))
@@ -176,7 +200,7 @@ async fn run(args: Args) -> Result<(), String> {
     // Written with `write_all`, errors ignored: a reader that closes stdout after reading the
     // URL must not stop the server (`println!` would panic).
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(banner(&server, &keys, &origin).as_bytes());
+    let _ = out.write_all(banner(&server, &keys, &origin, &timings).as_bytes());
     let _ = out.flush();
     drop(out);
 
@@ -193,8 +217,9 @@ const LISTED: usize = 10;
 
 /// The start-up text: the URL first (scripts read that line), then what a user needs to make a
 /// first call: the key, and the ids the mock holds, read back from the running server so that
-/// what seeding adds (a `production` environment) is shown too.
-fn banner(server: &MockServer, keys: &[String], origin: &str) -> String {
+/// what seeding adds (a `production` environment) is shown too; and the timings that change
+/// what reads show between two transitions, if any is set.
+fn banner(server: &MockServer, keys: &[String], origin: &str, timings: &Timings) -> String {
     let mut text = format!("baseten-mock listening on {}\n", server.url());
     let label = if keys.len() == 1 { "key: " } else { "keys:" };
     text += &format!(
@@ -202,6 +227,9 @@ fn banner(server: &MockServer, keys: &[String], origin: &str) -> String {
         keys.join(", ")
     );
     text += &format!("  seeded from: {origin}\n");
+    if let Some(shown) = transitions_shown(timings) {
+        text += &format!("  timings:     {shown}\n");
+    }
 
     let models = server.model_ids();
     let chains = server.chain_ids();
@@ -219,7 +247,13 @@ fn banner(server: &MockServer, keys: &[String], origin: &str) -> String {
                 } else {
                     ""
                 };
-                format!("{} (serves {serves}{rolling})", env.name)
+                let deleted = env
+                    .deleted_after
+                    .map(|after| {
+                        format!(", deleted {} s after its first promotion", after.as_secs())
+                    })
+                    .unwrap_or_default();
+                format!("{} (serves {serves}{rolling}{deleted})", env.name)
             })
             .collect();
         let deployments: Vec<String> = server
@@ -284,6 +318,42 @@ fn banner(server: &MockServer, keys: &[String], origin: &str) -> String {
     );
     text += "Ctrl-C stops it.\n";
     text
+}
+
+/// The timings set that make environment reads show what lies between two transitions (the
+/// README's "Adversarial timings", and how long ended promotions are shown), or `None` when
+/// all are off and every transition is shown at once.
+fn transitions_shown(timings: &Timings) -> Option<String> {
+    let seconds = |d: Duration| d.as_secs();
+    let mut parts = Vec::new();
+    if !timings.ended_promotion_visible.is_zero() {
+        parts.push(format!(
+            "ended promotions shown {} s",
+            seconds(timings.ended_promotion_visible)
+        ));
+    }
+    if timings.ended_candidate_visible {
+        parts.push("ended promotions keep their candidate".to_owned());
+    }
+    if !timings.candidate_lead.is_zero() {
+        parts.push(format!(
+            "candidate lead {} s",
+            seconds(timings.candidate_lead)
+        ));
+    }
+    if !timings.current_switch_delay.is_zero() {
+        parts.push(format!(
+            "current switch delay {} s",
+            seconds(timings.current_switch_delay)
+        ));
+    }
+    if !timings.chain_promotion.is_zero() {
+        parts.push(format!(
+            "chain promotions {} s",
+            seconds(timings.chain_promotion)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 fn list_or_none(items: &[String]) -> String {

@@ -148,6 +148,16 @@ pub struct EnvironmentSeed {
     /// succeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_failure: Option<PromotionFailure>,
+    /// Deletes the environment this many seconds after the first promotion to it was accepted,
+    /// as [`MockServer::delete_environment`](crate::MockServer::delete_environment) does (a
+    /// promotion in progress is canceled; from then on it answers 404): the way to delete one
+    /// in a process, whose tests cannot call the hook. Counted from the first accepted
+    /// promotion, not from start-up, so that the deletion falls in what a test waits on (the
+    /// promotion it started) however long the process and the client took to start; later
+    /// promotions do not move it. Not on `production`, which cannot be deleted. Default:
+    /// never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_after_seconds: Option<u64>,
 }
 
 /// A rolling promotion failing at a step: at the `at_step`-th step boundary after acceptance
@@ -463,6 +473,7 @@ impl EnvironmentSeed {
             deployment_id: None,
             rolling: None,
             promotion_failure: None,
+            deleted_after_seconds: None,
         }
     }
 
@@ -484,6 +495,14 @@ impl EnvironmentSeed {
     #[must_use]
     pub fn promotion_failure(mut self, failure: PromotionFailure) -> Self {
         self.promotion_failure = Some(failure);
+        self
+    }
+
+    /// Deletes it `seconds` after the first promotion to it was accepted (see
+    /// [`deleted_after_seconds`](Self::deleted_after_seconds)).
+    #[must_use]
+    pub fn deleted_after_seconds(mut self, seconds: u64) -> Self {
+        self.deleted_after_seconds = Some(seconds);
         self
     }
 }

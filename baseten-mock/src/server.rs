@@ -90,8 +90,9 @@ impl MockServerBuilder {
         self
     }
 
-    /// Build step durations, the 404 window of new deployments and how long ended promotions
-    /// stay visible. Default [`Timings::default`].
+    /// Build step durations, the 404 window of new deployments, how long ended promotions
+    /// stay visible, and what reads show between two transitions (the adversarial timings).
+    /// Default [`Timings::default`].
     pub fn timings(mut self, timings: Timings) -> Self {
         self.timings = timings;
         self

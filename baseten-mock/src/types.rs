@@ -326,6 +326,11 @@ pub struct Environment {
     pub rolling: Option<RollingSettings>,
     /// The promotion in progress, or the last one (see [`Promotion`]).
     pub promotion: Option<Promotion>,
+    /// From the seed ([`EnvironmentSeed::deleted_after_seconds`](crate::EnvironmentSeed::deleted_after_seconds)):
+    /// it is deleted this long after the first promotion to it was accepted.
+    pub deleted_after: Option<Duration>,
+    /// The simulated time it will be deleted at, once the first promotion to it set it.
+    pub deletion_at: Option<Duration>,
 }
 
 /// A chain environment as [`MockServer::chain_environment`](crate::MockServer::chain_environment)
@@ -356,13 +361,27 @@ pub struct RecordedRequest {
     pub response_body: Option<serde_json::Value>,
 }
 
-/// Durations of the simulated world.
+/// Durations of the simulated world, and how it shows transitions.
 ///
 /// The build that promoting a development deployment to production starts: `BUILDING` for
 /// `build`, then `DEPLOYING` for `deploy`, then `LOADING_MODEL` for `load_model`, then `ACTIVE`
 /// (and production). A deployment the mock creates answers `get_deployment` with 404 for
 /// `new_deployment_not_found` (Baseten does, for a few seconds). An ended promotion stays
 /// visible in the environment's `in_progress_promotion` for `ended_promotion_visible`.
+///
+/// The other knobs make the environment reads show states between two transitions that
+/// Baseten does not document, so that a client can be tested against them (the crate's
+/// README, "Adversarial timings"). All are off by default: every transition is then shown at
+/// once, as the mock always did.
+///
+/// - [`ended_candidate_visible`](Self::ended_candidate_visible): an ended promotion that is
+///   still shown keeps its `candidate_deployment`;
+/// - [`candidate_lead`](Self::candidate_lead): a new promotion's `candidate_deployment` is
+///   shown before its `in_progress_promotion`;
+/// - [`current_switch_delay`](Self::current_switch_delay): `current_deployment` switches only
+///   after a succeeded promotion stopped being shown;
+/// - [`chain_promotion`](Self::chain_promotion): a chain promotion shows its candidate before
+///   `current_deployment` switches.
 ///
 /// ```
 /// use std::time::Duration;
@@ -372,6 +391,16 @@ pub struct RecordedRequest {
 ///     .new_deployment_not_found(Duration::ZERO) // no 404 for new deployments
 ///     .ended_promotion_visible(Duration::from_secs(30));
 /// assert_eq!(timings.total(), Duration::from_secs(120));
+///
+/// // A Baseten that is slow to show each part of a transition.
+/// let adversarial = timings
+///     .ended_candidate_visible(true)
+///     .candidate_lead(Duration::from_secs(5))
+///     .current_switch_delay(Duration::from_secs(10))
+///     .chain_promotion(Duration::from_secs(20));
+/// assert_eq!(adversarial.total(), timings.total());
+/// assert!(!Timings::default().ended_candidate_visible);
+/// assert_eq!(Timings::default().candidate_lead, Duration::ZERO);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -388,6 +417,33 @@ pub struct Timings {
     /// How long a promotion that ended (`SUCCEEDED`, `FAILED`, `CANCELED`) is still shown as the
     /// environment's `in_progress_promotion`. Default zero: `null` as soon as it ends.
     pub ended_promotion_visible: Duration,
+    /// Whether an ended promotion, while it is still shown (`ended_promotion_visible`), keeps
+    /// its candidate as the environment's `candidate_deployment`. Default `false`: the
+    /// candidate is `null` as soon as the promotion ends.
+    pub ended_candidate_visible: bool,
+    /// For how long after a promotion is accepted the environment shows the new
+    /// `candidate_deployment` with the `in_progress_promotion` it showed before (`null`, or the
+    /// previous promotion's terminal status while that is still shown). The promotion runs on
+    /// its usual schedule meanwhile (and blocks other promotions); one that ends sooner is
+    /// shown as ended. Applies to promotions that are in progress (rolling ones and
+    /// development builds); an immediate promotion never shows a candidate. Default zero.
+    pub candidate_lead: Duration,
+    /// How long after a succeeded promotion stopped being shown (`ended_at +
+    /// ended_promotion_visible`) the environment still shows the previous
+    /// `current_deployment` (which it also shows while `SUCCEEDED` is shown); meanwhile
+    /// `candidate_deployment` and `in_progress_promotion` are `null`. Only `get_environment` and `list_environments` are delayed: the deployments
+    /// (`is_production`, `environment`, a scaled-down previous one), the Rust API and the next
+    /// promotion see the switch at once, and a new promotion accepted meanwhile ends the
+    /// delay. Default zero: `current_deployment` switches when the promotion succeeds, while
+    /// `SUCCEEDED` may still be shown.
+    pub current_switch_delay: Duration,
+    /// How long after a chain promotion is accepted `get_chain_environment` shows the chain
+    /// deployment the environment served before as `current_deployment` and the promoted one as
+    /// `candidate_deployment`; then the promoted one is current and the candidate `null`. The
+    /// promotion's answer, `get_chain_deployment` (`environment`, a scaled-down previous one)
+    /// and the Rust API see the switch at once, as they do without it. Default zero: chain
+    /// promotions switch at once and never show a candidate.
+    pub chain_promotion: Duration,
 }
 
 impl Timings {
@@ -415,6 +471,34 @@ impl Timings {
         self
     }
 
+    /// Sets [`ended_candidate_visible`](Self::ended_candidate_visible).
+    #[must_use]
+    pub fn ended_candidate_visible(mut self, on: bool) -> Self {
+        self.ended_candidate_visible = on;
+        self
+    }
+
+    /// Sets [`candidate_lead`](Self::candidate_lead).
+    #[must_use]
+    pub fn candidate_lead(mut self, lead: Duration) -> Self {
+        self.candidate_lead = lead;
+        self
+    }
+
+    /// Sets [`current_switch_delay`](Self::current_switch_delay).
+    #[must_use]
+    pub fn current_switch_delay(mut self, delay: Duration) -> Self {
+        self.current_switch_delay = delay;
+        self
+    }
+
+    /// Sets [`chain_promotion`](Self::chain_promotion).
+    #[must_use]
+    pub fn chain_promotion(mut self, duration: Duration) -> Self {
+        self.chain_promotion = duration;
+        self
+    }
+
     /// Total time from promotion to `ACTIVE`.
     pub fn total(&self) -> Duration {
         self.build + self.deploy + self.load_model
@@ -429,6 +513,10 @@ impl Default for Timings {
             load_model: Duration::from_secs(30),
             new_deployment_not_found: Duration::from_secs(5),
             ended_promotion_visible: Duration::ZERO,
+            ended_candidate_visible: false,
+            candidate_lead: Duration::ZERO,
+            current_switch_delay: Duration::ZERO,
+            chain_promotion: Duration::ZERO,
         }
     }
 }

@@ -294,3 +294,142 @@ fn a_large_seed_is_listed_in_part_so_the_url_and_key_stay_on_screen() {
         "{banner}"
     );
 }
+
+/// Every adversarial-timing flag and the seed's `deleted_after_seconds` in one process: the
+/// banner names them, and each takes effect (real clock; `production` rolls 100 % after 1 s,
+/// the other windows are an hour, so nothing here races).
+#[tokio::test]
+async fn every_adversarial_flag_is_accepted_and_takes_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir,
+        "seed.yaml",
+        "models:
+  - id: m
+    deployments: [{id: v1}, {id: v2}]
+    environments:
+      - name: production
+        deployment_id: v1
+        rolling: {step_percent: 100, step_seconds: 1}
+      - name: staging
+        deployment_id: v1
+        deleted_after_seconds: 0
+chains:
+  - id: c
+    deployments: [{id: c1}, {id: c2}]
+    environments: [{name: production, deployment_id: c1}]
+",
+    );
+    let started = start_in(
+        dir.path(),
+        &[
+            "--seed",
+            "seed.yaml",
+            "--ended-promotion-seconds",
+            "3600",
+            "--ended-promotion-keeps-candidate",
+            "--candidate-lead-seconds",
+            "3600",
+            "--current-switch-delay-seconds",
+            "3600",
+            "--chain-promotion-seconds",
+            "3600",
+        ],
+    );
+    let banner = &started.banner;
+    assert!(
+        banner.contains(
+            "  seeded from: seed.yaml\n  timings:     ended promotions shown 3600 s, ended promotions keep their candidate, candidate lead 3600 s, current switch delay 3600 s, chain promotions 3600 s\n"
+        ),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(
+            "environments: production (serves v1, rolling), staging (serves v1, deleted 0 s after its first promotion)\n"
+        ),
+        "{banner}"
+    );
+
+    let client = client(&started.url, "mock-api-key");
+    let promote = |env: &'static str, deployment: &'static str| {
+        client
+            .promote_model_to_environment()
+            .model_id("m")
+            .env_name(env)
+            .body(
+                baseten_api::types::PromoteToEnvironmentRequestV1::builder()
+                    .deployment_id(deployment),
+            )
+            .send()
+    };
+    let production = || {
+        client
+            .get_environment()
+            .model_id("m")
+            .env_name("production")
+            .send()
+    };
+    let view = |env: &baseten_api::types::EnvironmentV1| {
+        (
+            env.current_deployment.as_ref().map(|d| d.id.clone()),
+            env.candidate_deployment.as_ref().map(|d| d.id.clone()),
+            env.in_progress_promotion
+                .as_ref()
+                .map(|p| p.status.to_string()),
+        )
+    };
+    let some = |s: &str| Some(s.to_owned());
+
+    // --candidate-lead-seconds: the candidate, without the promotion object.
+    promote("production", "v2").await.unwrap();
+    let env = production().await.unwrap().into_inner();
+    assert_eq!(view(&env), (some("v1"), some("v2"), None));
+    // Succeeded after 1 s. --ended-promotion-keeps-candidate: v2 stays the candidate beside
+    // SUCCEEDED; --current-switch-delay-seconds: v1 stays current.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let ended = loop {
+        let env = production().await.unwrap().into_inner();
+        if env.in_progress_promotion.is_some() {
+            break env;
+        }
+        assert!(std::time::Instant::now() < deadline, "never ended: {env:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(view(&ended), (some("v1"), some("v2"), some("SUCCEEDED")));
+
+    // --chain-promotion-seconds: the chain's candidate beside its old current.
+    client
+        .promote_chain_to_environment()
+        .chain_id("c")
+        .env_name("production")
+        .body(baseten_api::types::PromoteToChainEnvironmentRequestV1::builder().deployment_id("c2"))
+        .send()
+        .await
+        .unwrap();
+    let chain = client
+        .get_chain_environment()
+        .chain_id("c")
+        .env_name("production")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (
+            chain.current_deployment.map(|d| d.id),
+            chain.candidate_deployment.map(|d| d.id)
+        ),
+        (some("c1"), some("c2"))
+    );
+
+    // deleted_after_seconds: 0: gone from the first request after its first promotion.
+    promote("staging", "v2").await.unwrap();
+    let err = client
+        .get_environment()
+        .model_id("m")
+        .env_name("staging")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
+}

@@ -1,9 +1,11 @@
-//! Promoting a chain deployment to an environment. Always immediate: Baseten does not support
-//! rolling promotions for chains.
+//! Promoting a chain deployment to an environment. Immediate: Baseten does not support rolling
+//! promotions for chains. With [`Timings::chain_promotion`](crate::Timings::chain_promotion),
+//! `get_chain_environment` shows the switch as a promotion in progress for a while (the
+//! candidate beside the previous current); nothing else waits.
 
 use serde::Deserialize;
 
-use super::{World, wake_replicas};
+use super::{ChainSwitch, World, wake_replicas};
 use crate::error::ApiError;
 use crate::types::{ChainDeployment, DeploymentStatus};
 
@@ -56,13 +58,19 @@ impl World {
 
         if env_rec.current.as_deref() != Some(deployment_id) {
             let seq = self.next_assignment_seq();
+            let now = self.clock.now();
             let previous = self
                 .chains
                 .get_mut(chain_id)
                 .and_then(|chain| chain.environments.get_mut(env))
                 .and_then(|env| {
                     env.assigned_seq = seq;
-                    env.current.replace(deployment_id.to_owned())
+                    let previous = env.current.replace(deployment_id.to_owned());
+                    env.last_switch = Some(ChainSwitch {
+                        previous: previous.clone(),
+                        at: now,
+                    });
+                    previous
                 });
             self.wake_chain_deployment(deployment_id);
             if let Some(previous) = previous

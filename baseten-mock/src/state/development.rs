@@ -92,7 +92,7 @@ impl World {
         if let Some(model) = self.models.get_mut(model_id) {
             model.build = Some(BuildRec {
                 deployment_id: id.clone(),
-                next_step_at: now + build_time,
+                next_step_at: now.saturating_add(build_time),
                 scale_down_previous: request.scale_down_previous_production,
             });
             if let Some(production) = model.environments.get_mut(PRODUCTION) {
@@ -104,6 +104,7 @@ impl World {
                     now,
                 );
                 promotion.building = true;
+                promotion.before = PromotionRec::superseded(production.promotion.take());
                 production.promotion = Some(promotion);
             }
         }
@@ -159,11 +160,11 @@ impl World {
         match rec.status {
             DeploymentStatus::Building => {
                 rec.status = DeploymentStatus::Deploying;
-                build.next_step_at = at + self.timings.deploy;
+                build.next_step_at = at.saturating_add(self.timings.deploy);
             }
             DeploymentStatus::Deploying => {
                 rec.status = DeploymentStatus::LoadingModel;
-                build.next_step_at = at + self.timings.load_model;
+                build.next_step_at = at.saturating_add(self.timings.load_model);
             }
             _ => {
                 let settings = development_settings.unwrap_or_else(AutoscalingSettings::default);

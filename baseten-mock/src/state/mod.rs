@@ -9,10 +9,12 @@
 //! The operations live in submodules, one per job: `seeding`, `models` (promotion to an
 //! environment), `rolling` (a rolling promotion's steps and the signals that steer it: cancel,
 //! force cancel, pause, resume, force roll forward), `development` (development → production
-//! builds), `chains`, `reads` (the `get_*`/`list_*` answers), `history` (every promotion
-//! change with its simulated time) and `overrides` (test hooks that change what reads show).
+//! builds), `chains`, `reads` (the `get_*`/`list_*` answers), `deletion` (deleting an
+//! environment), `history` (every promotion change with its simulated time) and `overrides`
+//! (test hooks that change what reads show).
 
 mod chains;
+mod deletion;
 mod development;
 mod history;
 mod models;
@@ -85,6 +87,10 @@ struct EnvRec {
     failure: Option<PromotionFailure>,
     /// The promotion in progress, or the last one (see [`Promotion`]).
     promotion: Option<PromotionRec>,
+    /// From the seed: deleted this long after the first promotion to it was accepted.
+    deleted_after: Option<Duration>,
+    /// When it will be deleted, once a promotion to it set the time.
+    deletion_at: Option<Duration>,
 }
 
 impl EnvRec {
@@ -96,6 +102,8 @@ impl EnvRec {
             rolling: None,
             failure: None,
             promotion: None,
+            deleted_after: None,
+            deletion_at: None,
         }
     }
 }
@@ -153,6 +161,12 @@ struct PromotionRec {
     settings: RollingSettings,
     next_step_at: Duration,
     ended_at: Option<Duration>,
+    /// When it was accepted (for the rolling promotion that follows a development build: when
+    /// the build was).
+    accepted_at: Duration,
+    /// The environment's promotion before this one, without its own `before`: what the
+    /// environment still shows during [`Timings::candidate_lead`].
+    before: Option<Box<PromotionRec>>,
 }
 
 /// Why a promotion rolls back.
@@ -191,9 +205,20 @@ impl PromotionRec {
             steps: 0,
             scale_down_previous,
             settings,
-            next_step_at: at + settings.step_interval(),
+            next_step_at: at.saturating_add(settings.step_interval()),
             ended_at: None,
+            accepted_at: at,
+            before: None,
         }
+    }
+
+    /// A promotion that a new one replaces, kept as the new one's `before` (without its own,
+    /// so that the chain stays one link long).
+    fn superseded(promotion: Option<Self>) -> Option<Box<Self>> {
+        promotion.map(|mut p| {
+            p.before = None;
+            Box::new(p)
+        })
     }
 
     /// Whether the step scheduler moves it: in progress, not building, and not paused (unless
@@ -229,6 +254,29 @@ struct ChainEnvRec {
     created_at: DateTime<Utc>,
     current: Option<String>,
     assigned_seq: u64,
+    /// The latest promotion that changed `current`: reads show it in progress for
+    /// [`Timings::chain_promotion`].
+    last_switch: Option<ChainSwitch>,
+}
+
+impl ChainEnvRec {
+    fn new(created_at: DateTime<Utc>, current: Option<String>, assigned_seq: u64) -> Self {
+        Self {
+            created_at,
+            current,
+            assigned_seq,
+            last_switch: None,
+        }
+    }
+}
+
+/// A chain promotion that changed what an environment serves.
+#[derive(Debug, Clone)]
+struct ChainSwitch {
+    /// What the environment served before.
+    previous: Option<String>,
+    /// When it was accepted.
+    at: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -239,12 +287,13 @@ struct ChainDeploymentRec {
     chainlets: Vec<Chainlet>,
 }
 
-/// A step that is due: the build of a model, or the rolling promotion of one of its
-/// environments.
+/// A step that is due: the build of a model, the rolling promotion of one of its
+/// environments, or the deletion of one (after the other steps due at the same instant).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Due {
     Build { model_id: String },
     Promotion { model_id: String, env: String },
+    Deletion { model_id: String, env: String },
 }
 
 impl World {
@@ -271,6 +320,7 @@ impl World {
             match due {
                 Due::Build { model_id } => self.step_build(&model_id, at),
                 Due::Promotion { model_id, env } => self.step_promotion(&model_id, &env, at),
+                Due::Deletion { model_id, env } => self.remove_environment(&model_id, &env, at),
             }
         }
     }
@@ -307,7 +357,24 @@ impl World {
                 })
             })
         });
-        builds.chain(promotions).filter(|(at, _)| *at <= now).min()
+        let deletions = self.models.iter().flat_map(|(model_id, model)| {
+            model.environments.iter().filter_map(move |(env, rec)| {
+                rec.deletion_at.map(|at| {
+                    (
+                        at,
+                        Due::Deletion {
+                            model_id: model_id.clone(),
+                            env: env.clone(),
+                        },
+                    )
+                })
+            })
+        });
+        builds
+            .chain(promotions)
+            .chain(deletions)
+            .filter(|(at, _)| *at <= now)
+            .min()
     }
 
     fn next_generated_id(&mut self) -> String {
@@ -384,6 +451,8 @@ impl World {
             deployment_id: rec.current.clone(),
             rolling: rec.rolling,
             promotion: rec.promotion.as_ref().map(PromotionRec::view),
+            deleted_after: rec.deleted_after,
+            deletion_at: rec.deletion_at,
         })
     }
 

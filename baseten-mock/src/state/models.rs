@@ -60,6 +60,7 @@ impl World {
             )));
         }
 
+        let now = self.clock.now();
         // Promoting what the environment already serves changes nothing.
         if env_rec.current.as_deref() != Some(deployment_id) {
             let env_instance_type = env_rec
@@ -73,7 +74,6 @@ impl World {
             {
                 candidate.instance_type = Some(instance_type);
             }
-            let now = self.clock.now();
             self.supersede_paused(model_id, env, now);
             self.start_promotion(
                 model_id,
@@ -82,6 +82,13 @@ impl World {
                 request.scale_down_previous_deployment,
                 now,
             );
+        }
+        // An accepted promotion, the first one, sets the seed's deletion time.
+        if let Some(env_rec) = self.env_rec_mut(model_id, env)
+            && env_rec.deletion_at.is_none()
+            && let Some(after) = env_rec.deleted_after
+        {
+            env_rec.deletion_at = Some(now.saturating_add(after));
         }
         self.deployment(deployment_id)
             .ok_or_else(|| deployment_not_found(deployment_id))
@@ -129,10 +136,14 @@ impl World {
         let Some(env_rec) = self.env_rec_mut(model_id, env) else {
             return;
         };
-        let built = env_rec
-            .promotion
-            .take()
-            .filter(|p| p.building && p.candidate == candidate);
+        // The build that leads to this promotion, or the promotion this one replaces.
+        let (built, before) = match env_rec.promotion.take() {
+            Some(mut built) if built.building && built.candidate == candidate => {
+                let before = built.before.take();
+                (Some(built), before)
+            }
+            other => (None, PromotionRec::superseded(other)),
+        };
         match env_rec.rolling {
             Some(settings) => {
                 let mut promotion = PromotionRec::new(
@@ -143,7 +154,10 @@ impl World {
                     at,
                 );
                 promotion.failure = env_rec.failure.clone();
+                promotion.before = before;
                 if let Some(built) = built {
+                    // Accepted when the build was.
+                    promotion.accepted_at = built.accepted_at;
                     promotion.force = built.force;
                     promotion.pause_requested = built.pause_requested;
                 }

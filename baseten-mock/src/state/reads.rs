@@ -1,10 +1,12 @@
 //! The read operations' answers: environments (with their current and candidate deployments
 //! and the promotion in progress), deployments, chain environments and chain deployments.
 
+use std::time::Duration;
+
 use super::models::{deployment_not_found, env_not_found, model_not_found};
 use super::{EnvRec, PromotionRec, World};
 use crate::error::ApiError;
-use crate::types::{ChainDeployment, Deployment};
+use crate::types::{ChainDeployment, Deployment, PromotionStatus};
 use crate::wire::{
     ChainEnvironmentView, ChainletSettingsView, DEFAULT_INSTANCE_TYPE, EnvironmentView,
     EnvironmentsView, InProgressPromotionView, InstanceTypeView, PromotionSettingsView,
@@ -48,20 +50,38 @@ impl World {
     }
 
     fn environment_view(&self, model_id: &str, env: &str, rec: &EnvRec) -> EnvironmentView {
-        let current = rec.current.as_deref().and_then(|id| self.deployment(id));
-        let promotion = rec.promotion.as_ref();
-        let candidate = promotion
-            .filter(|p| p.status.in_progress())
-            .and_then(|p| self.deployment(&p.candidate));
-        let in_progress_promotion =
-            promotion
-                .filter(|p| self.promotion_shown(p))
-                .map(|p| InProgressPromotionView {
-                    status: p.status,
-                    percent_traffic_to_new_version: i64::from(p.traffic),
-                    error_message: p.error_message.clone(),
-                    rolling_deploy: Some(p.rolling),
-                });
+        let now = self.clock.now();
+        let latest = rec.promotion.as_ref();
+        let current = self
+            .shown_current(rec, now)
+            .and_then(|id| self.deployment(id));
+        // Within its `candidate_lead`, a promotion in progress shows its candidate beside what
+        // the environment showed before it.
+        let leading = latest.filter(|p| {
+            p.status.in_progress()
+                && now < p.accepted_at.saturating_add(self.timings.candidate_lead)
+        });
+        let (shown, candidate) = match leading {
+            Some(p) => (
+                p.before.as_deref().filter(|b| self.promotion_shown(b)),
+                Some(p),
+            ),
+            None => {
+                let shown = latest.filter(|p| self.promotion_shown(p));
+                // The candidate of a promotion in progress; of an ended one still shown, only
+                // if `ended_candidate_visible`.
+                let candidate = shown
+                    .filter(|p| p.status.in_progress() || self.timings.ended_candidate_visible);
+                (shown, candidate)
+            }
+        };
+        let candidate = candidate.and_then(|p| self.deployment(&p.candidate));
+        let in_progress_promotion = shown.map(|p| InProgressPromotionView {
+            status: p.status,
+            percent_traffic_to_new_version: i64::from(p.traffic),
+            error_message: p.error_message.clone(),
+            rolling_deploy: Some(p.rolling),
+        });
         let instance_type = current
             .as_ref()
             .and_then(|d| d.instance_type_name.as_deref())
@@ -82,12 +102,33 @@ impl World {
         }
     }
 
+    /// The `current_deployment` an environment shows: the deployment it serves, except after
+    /// its latest promotion succeeded, with a `current_switch_delay`: then the one it served
+    /// before, while `SUCCEEDED` is shown and for `current_switch_delay` after that.
+    fn shown_current<'r>(&self, rec: &'r EnvRec, now: Duration) -> Option<&'r str> {
+        let timings = &self.timings;
+        match &rec.promotion {
+            Some(p)
+                if p.status == PromotionStatus::Succeeded
+                    && !timings.current_switch_delay.is_zero()
+                    && p.ended_at.is_some_and(|end| {
+                        now < end
+                            .saturating_add(timings.ended_promotion_visible)
+                            .saturating_add(timings.current_switch_delay)
+                    }) =>
+            {
+                p.previous.as_deref()
+            }
+            _ => rec.current.as_deref(),
+        }
+    }
+
     /// A promotion is shown while in progress, and for `ended_promotion_visible` after it ended.
     fn promotion_shown(&self, promotion: &PromotionRec) -> bool {
         promotion.status.in_progress()
-            || promotion
-                .ended_at
-                .is_some_and(|end| self.clock.now() < end + self.timings.ended_promotion_visible)
+            || promotion.ended_at.is_some_and(|end| {
+                self.clock.now() < end.saturating_add(self.timings.ended_promotion_visible)
+            })
     }
 
     /// `GET /v1/models/{model_id}/deployments/{deployment_id}`. Another model's deployment is
@@ -108,7 +149,7 @@ impl World {
             rec.model_id == model_id
                 && rec
                     .created_by_mock_at
-                    .is_none_or(|created| now >= created + window)
+                    .is_none_or(|created| now >= created.saturating_add(window))
         });
         if !visible {
             return Err(deployment_not_found(deployment_id));
@@ -118,7 +159,8 @@ impl World {
     }
 
     /// `GET /v1/chains/{chain_id}/environments/{env_name}`. Chain promotions are immediate, so
-    /// there is never a candidate.
+    /// there is no candidate, except within `Timings::chain_promotion` of one: then the
+    /// previous deployment is shown as current and the promoted one as candidate.
     pub(crate) fn get_chain_environment(
         &mut self,
         chain_id: &str,
@@ -132,10 +174,17 @@ impl World {
         let rec = chain.environments.get(env).ok_or_else(|| {
             ApiError::not_found(format!("Environment {env} not found for chain {chain_id}."))
         })?;
-        let current = rec
-            .current
-            .as_deref()
-            .and_then(|id| self.chain_deployment(id));
+        let now = self.clock.now();
+        let (current, candidate) = match rec
+            .last_switch
+            .as_ref()
+            .filter(|switch| now < switch.at.saturating_add(self.timings.chain_promotion))
+        {
+            Some(switch) => (switch.previous.as_deref(), rec.current.as_deref()),
+            None => (rec.current.as_deref(), None),
+        };
+        let current = current.and_then(|id| self.chain_deployment(id));
+        let candidate = candidate.and_then(|id| self.chain_deployment(id));
         let chainlet_settings = current
             .iter()
             .flat_map(|d| &d.chainlets)
@@ -152,7 +201,7 @@ impl World {
             promotion_settings: PromotionSettingsView::new(None),
             chainlet_settings,
             current_deployment: current,
-            candidate_deployment: None,
+            candidate_deployment: candidate,
         })
     }
 

@@ -102,7 +102,7 @@ impl World {
         } else {
             promotion.end(status, at);
         }
-        promotion.next_step_at = at + promotion.settings.step_interval();
+        promotion.next_step_at = at.saturating_add(promotion.settings.step_interval());
         let candidate = promotion.candidate.clone();
         let scale_down = promotion.scale_down_previous;
         self.note_promotion(model_id, env, at);
@@ -137,7 +137,7 @@ impl World {
         let now = self.clock.now();
         let promotion = self.in_progress(model_id, env)?;
         if promotion.status == PromotionStatus::Paused && !promotion.force {
-            promotion.next_step_at = now + promotion.settings.step_interval();
+            promotion.next_step_at = now.saturating_add(promotion.settings.step_interval());
         }
         promotion.force = true;
         promotion.pause_requested = false;
@@ -165,7 +165,7 @@ impl World {
                 .take()
                 .unwrap_or(PromotionStatus::RampingUp);
             if !promotion.force {
-                promotion.next_step_at = now + promotion.settings.step_interval();
+                promotion.next_step_at = now.saturating_add(promotion.settings.step_interval());
             }
             self.note_promotion(model_id, env, now);
         }
@@ -213,7 +213,7 @@ impl World {
         promotion.rollback = Some(Rollback::Cancel);
         if was == PromotionStatus::Paused {
             promotion.paused_from = None;
-            promotion.next_step_at = now + promotion.settings.step_interval();
+            promotion.next_step_at = now.saturating_add(promotion.settings.step_interval());
         }
         self.note_promotion(model_id, env, now);
         Ok(Canceled {
@@ -271,7 +271,7 @@ impl World {
         };
         if promotion.status == PromotionStatus::Paused {
             promotion.paused_from = None;
-            promotion.next_step_at = now + promotion.settings.step_interval();
+            promotion.next_step_at = now.saturating_add(promotion.settings.step_interval());
         }
         promotion.pause_requested = false;
         promotion.status = PromotionStatus::RampingDown;

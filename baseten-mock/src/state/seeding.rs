@@ -1,6 +1,7 @@
 //! Applying a [`Seed`]: every check first (so a bad seed changes nothing), then the inserts.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use super::{
     ChainDeploymentRec, ChainEnvRec, ChainRec, DeploymentRec, EnvRec, ModelRec, PRODUCTION, World,
@@ -141,6 +142,7 @@ impl World {
                         assigned_seq: seq,
                         rolling: env.rolling,
                         failure: env.promotion_failure.clone(),
+                        deleted_after: env.deleted_after_seconds.map(Duration::from_secs),
                         ..EnvRec::new(now)
                     },
                 );
@@ -193,20 +195,12 @@ impl World {
                 };
                 rec.environments.insert(
                     env.name.clone(),
-                    ChainEnvRec {
-                        created_at: now,
-                        current: env.deployment_id.clone(),
-                        assigned_seq: seq,
-                    },
+                    ChainEnvRec::new(now, env.deployment_id.clone(), seq),
                 );
             }
             rec.environments
                 .entry(PRODUCTION.to_owned())
-                .or_insert_with(|| ChainEnvRec {
-                    created_at: now,
-                    current: None,
-                    assigned_seq: 0,
-                });
+                .or_insert_with(|| ChainEnvRec::new(now, None, 0));
             self.chains.insert(chain.id.clone(), rec);
         }
         Ok(())
@@ -295,6 +289,12 @@ impl World {
                             "must be at least 1 (the first step boundary)",
                         ));
                     }
+                }
+                if env.name == PRODUCTION && env.deleted_after_seconds.is_some() {
+                    return Err(check.fail(
+                        format!("{at}.deleted_after_seconds"),
+                        "production cannot be deleted",
+                    ));
                 }
             }
             if let Some(status) = model.build_fails_with

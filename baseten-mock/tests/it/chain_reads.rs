@@ -1,6 +1,7 @@
 //! `get_chain_environment` and `get_chain_deployment` through `baseten_api::Client`: the
 //! current chain deployment and its chainlets' settings, never a candidate or an
-//! `in_progress_promotion` (chains have no rolling deploys), and the 404s.
+//! `in_progress_promotion` (chains have no rolling deploys; a candidate shown on request,
+//! `Timings::chain_promotion`, is in `adversarial_timings.rs`), and the 404s.
 
 use crate::common;
 

@@ -3,6 +3,7 @@
 //! `tests/binary.rs` stays apart: it runs the `baseten-mock` executable, which only exists with
 //! the `cli` feature.
 
+mod adversarial_timings;
 mod cancel_promotion;
 mod chain_reads;
 mod common;

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use baseten_mock::{DeploymentStatus, MockError, MockServer, PromotionStatus};
+use baseten_mock::{DeploymentStatus, MockError, MockServer, PromotionStatus, Timings};
 use common::{MINUTE, assert_api_error, demo};
 
 const MODEL: &str = "mdl-whisper";
@@ -203,4 +203,52 @@ async fn fail_promotion_needs_a_promotion_in_progress() {
         mock.fail_promotion("mdl-nope", ENV),
         Err(MockError::NotFound(_))
     ));
+}
+
+/// Durations near `u64::MAX` seconds (a seed's `step_seconds`, the binary's build flags) put
+/// the next step beyond the end of time instead of overflowing when it is scheduled.
+#[tokio::test]
+async fn the_longest_step_and_build_durations_do_not_overflow() {
+    let forever = Duration::MAX;
+    let mock = MockServer::builder()
+        .seed(
+            baseten_mock::Seed::new().model(
+                baseten_mock::ModelSeed::new("m")
+                    .deployment(baseten_mock::DeploymentSeed::new("dev").development())
+                    .deployment(baseten_mock::DeploymentSeed::new("v1"))
+                    .deployment(baseten_mock::DeploymentSeed::new("v2"))
+                    .environment(baseten_mock::EnvironmentSeed::new("staging").rolling(
+                        baseten_mock::RollingSettings {
+                            step_percent: 50,
+                            step_seconds: u64::MAX,
+                        },
+                    )),
+            ),
+        )
+        .timings(Timings::new(forever, forever, forever).new_deployment_not_found(forever))
+        .start()
+        .await
+        .unwrap();
+    mock.advance(Duration::from_secs(1));
+    common::promote(&mock, "m", "staging", "v2").await;
+    let building = common::promote_development(&mock, "m").await;
+    mock.advance(Duration::from_secs(3600));
+    let p = mock.promotion("m", "staging").unwrap();
+    assert_eq!(
+        (p.status, p.next_step_at),
+        (PromotionStatus::Releasing, Some(forever))
+    );
+    assert_eq!(
+        mock.deployment(&building.id).unwrap().status,
+        DeploymentStatus::Building
+    );
+    let err = mock
+        .client()
+        .get_deployment()
+        .model_id("m")
+        .deployment_id(&building.id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_api_error(&err, 404, "not found");
 }

@@ -2,10 +2,10 @@
 //!
 //! A seeded generator builds random worlds (every deployment status, nulls in every nullable
 //! field, rolling and immediate environments, promotions and builds that fail, chains with and
-//! without chainlets, random 404 windows and visibility of ended promotions) and sends random
-//! sequences of all the spec's operations — promotions, signals (cancel, force cancel, pause,
-//! resume, force roll forward) and reads; valid and invalid ids, flags set, unset or omitted —
-//! with random clock advances and rollbacks in between. Each 200 body is checked with a JSON
+//! without chainlets, random 404 windows, visibility of ended promotions, the adversarial
+//! timings) and sends random sequences of all the spec's operations — promotions, signals
+//! (cancel, force cancel, pause, resume, force roll forward) and reads; valid and invalid ids,
+//! flags set, unset or omitted — with random clock advances and rollbacks in between. Each 200 body is checked with a JSON
 //! Schema validator built here from the spec file, independently of the mock's own: strictly
 //! (no property the schema lacks), with `format: date-time` checked. Every error body must be
 //! `{"code", "message"}`. The mock's own response check is switched off so this test sees
@@ -256,6 +256,8 @@ struct Tally {
     statuses: BTreeSet<String>,
     /// `in_progress_promotion.status` values answered.
     promotion_statuses: BTreeSet<String>,
+    /// The states between two transitions that only the adversarial timings show.
+    between: BTreeSet<&'static str>,
     checked: usize,
 }
 
@@ -270,8 +272,19 @@ impl Tally {
             None => vec![body],
         };
         for env in environments {
-            if let Some(s) = env["in_progress_promotion"]["status"].as_str() {
+            let promotion = env["in_progress_promotion"]["status"].as_str();
+            if let Some(s) = promotion {
                 self.promotion_statuses.insert(s.to_owned());
+            }
+            if env["candidate_deployment"].is_object() {
+                self.between.insert(match promotion {
+                    _ if env.get("chain_id").is_some() => "a chain candidate",
+                    None => "a candidate without a promotion",
+                    Some("SUCCEEDED" | "FAILED" | "CANCELED") => {
+                        "a candidate of an ended promotion"
+                    }
+                    Some(_) => "a candidate of a promotion in progress",
+                });
             }
         }
     }
@@ -509,6 +522,14 @@ async fn every_answer_over_many_scenarios_matches_the_spec() {
         let timings = Timings::default()
             .new_deployment_not_found(Duration::from_secs(rng.below(3) * 5))
             .ended_promotion_visible(Duration::from_secs(rng.below(3) * 60));
+        // The adversarial timings from a generator of their own, so that the worlds and
+        // requests stay the ones the other draws make.
+        let mut knobs = Rng(!scenario);
+        let timings = timings
+            .ended_candidate_visible(knobs.below(2) == 1)
+            .candidate_lead(Duration::from_secs(knobs.below(3) * 30))
+            .current_switch_delay(Duration::from_secs(knobs.below(3) * 30))
+            .chain_promotion(Duration::from_secs(knobs.below(3) * 60));
         let mock = MockServer::builder()
             .seed(seed.clone())
             .timings(timings)
@@ -609,6 +630,18 @@ async fn every_answer_over_many_scenarios_matches_the_spec() {
             tally.promotion_statuses.contains(s),
             "in_progress_promotion never showed {s}: {:?}",
             tally.promotion_statuses
+        );
+    }
+    for state in [
+        "a chain candidate",
+        "a candidate without a promotion",
+        "a candidate of an ended promotion",
+        "a candidate of a promotion in progress",
+    ] {
+        assert!(
+            tally.between.contains(state),
+            "never answered {state}: {:?}",
+            tally.between
         );
     }
     assert!(
