@@ -31,7 +31,7 @@ fn adversarial(on: bool) -> crate::support::Mock {
 /// here): the rollback succeeded, and the earlier FAILED is not blamed on it.
 #[test]
 fn re_promoting_the_current_deployment_after_a_failure_is_a_success() {
-    for on in [false, true] {
+    each_at_once(&[false, true], |&on| {
         let mock = adversarial(on);
         let failed = run(deploy(&mock.url)
             .args(["promote", "--model", "mdl-broken", "--env", "production"])
@@ -47,7 +47,16 @@ fn re_promoting_the_current_deployment_after_a_failure_is_a_success() {
         assert_eq!(rolled_back.code, 0, "adversarial {on}: {rolled_back:#?}");
         rolled_back
             .assert_stdout("dpl-broken-v1 is the current deployment of mdl-broken/production");
-    }
+    });
+}
+
+/// Runs `case` for every item at once, each on its own thread and mock (the cases mostly wait).
+fn each_at_once<T: Sync>(items: &[T], case: impl Fn(&T) + Sync) {
+    std::thread::scope(|scope| {
+        for item in items {
+            scope.spawn(|| case(item));
+        }
+    });
 }
 
 /// Reads `status` until `deployment` is the current deployment of mdl-race/production.
@@ -191,7 +200,7 @@ fn promote_slowly(url: &str) {
 /// ends after `--settle`, not after the 60 s "never started" grace.
 #[test]
 fn a_signal_whose_promotion_is_gone_by_the_first_read_ends_after_the_settle_interval() {
-    for signal in ["force-cancel", "cancel"] {
+    each_at_once(&["force-cancel", "cancel"], |&signal| {
         let mock = mock_with(&["--ended-promotion-seconds", "0"]);
         promote_slowly(&mock.url);
         let started = Instant::now();
@@ -213,7 +222,7 @@ fn a_signal_whose_promotion_is_gone_by_the_first_read_ends_after_the_settle_inte
             "{signal} took {:?}: {signalled:#?}",
             started.elapsed()
         );
-    }
+    });
     // Rolled forward: the candidate is current by the time the promotion object is gone.
     let mock = mock_with(&["--ended-promotion-seconds", "0"]);
     let promoted = run(deploy(&mock.url)
@@ -239,7 +248,7 @@ fn a_signal_whose_promotion_is_gone_by_the_first_read_ends_after_the_settle_inte
 /// switches (and the ended promotion keeping its candidate): still in progress, then success.
 #[test]
 fn a_promotion_shown_out_of_order_is_followed_to_success() {
-    for extra in [
+    let variants: [&[&str]; 3] = [
         &["--candidate-lead-seconds", "2"][..],
         &[
             "--ended-promotion-seconds",
@@ -252,7 +261,8 @@ fn a_promotion_shown_out_of_order_is_followed_to_success() {
             "--current-switch-delay-seconds",
             "1",
         ][..],
-    ] {
+    ];
+    each_at_once(&variants, |extra| {
         let mock = mock_with(extra);
         let promoted = run(deploy(&mock.url)
             .args(["promote", "--model", "mdl-roll", "--env", "production"])
@@ -261,7 +271,7 @@ fn a_promotion_shown_out_of_order_is_followed_to_success() {
             .args(SETTLE));
         assert_eq!(promoted.code, 0, "{extra:?}: {promoted:#?}");
         promoted.assert_stdout("dpl-roll-v2 is the current deployment of mdl-roll/production");
-    }
+    });
 }
 
 /// A server that stops answering mid-wait: the command ends within a second of `--timeout`,
