@@ -34,8 +34,8 @@ fn main() {
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env_var("OUT_DIR"));
 
-    let spec = read_spec(&manifest_dir.join(SPEC));
-    let source = generate(&spec);
+    let (spec, json) = read_spec(&manifest_dir.join(SPEC));
+    let source = generate(&spec, &json);
 
     let out = out_dir.join(OUTPUT);
     fs::write(&out, source)
@@ -71,11 +71,16 @@ fn operation_table(spec: &openapiv3::OpenAPI) -> String {
     out
 }
 
-/// What the documentation pass needs from the spec: each operation's parameters (with their
-/// descriptions) and each schema property's default.
-fn spec_facts(spec: &openapiv3::OpenAPI) -> postprocess::docs::SpecFacts {
+/// What the passes need from the spec: each operation's parameters (with their descriptions),
+/// each schema property's default, and the union tags (read from the document as JSON, as
+/// `cargo xtask diff` reads it, by the one rule both share).
+fn spec_facts(spec: &openapiv3::OpenAPI, json: &serde_json::Value) -> postprocess::docs::SpecFacts {
     use openapiv3::{ReferenceOr, SchemaKind, Type};
-    let mut facts = postprocess::docs::SpecFacts::default();
+    let mut facts = postprocess::docs::SpecFacts {
+        union_tags: postprocess::tag_types(&postprocess::rules::union_tags(json))
+            .unwrap_or_else(|e| panic!("{SPEC}: {e}")),
+        ..Default::default()
+    };
     let components = spec.components.as_ref();
 
     for item in spec.paths.paths.values() {
@@ -144,10 +149,10 @@ fn env_var(name: &str) -> String {
     env::var(name).unwrap_or_else(|e| panic!("build script needs ${name}: {e}"))
 }
 
-/// Reads and parses the OpenAPI document. Build scripts report errors by
-/// panicking, so every failure names the file and, for JSON errors, the
+/// Reads and parses the OpenAPI document, typed and as plain JSON. Build scripts report errors
+/// by panicking, so every failure names the file and, for JSON errors, the
 /// serde path and line/column of the offending value.
-fn read_spec(path: &Path) -> openapiv3::OpenAPI {
+fn read_spec(path: &Path) -> (openapiv3::OpenAPI, serde_json::Value) {
     let text = fs::read_to_string(path).unwrap_or_else(|e| {
         panic!(
             "cannot read the OpenAPI document {}: {e} (run `cargo xtask generate` to produce it)",
@@ -156,7 +161,7 @@ fn read_spec(path: &Path) -> openapiv3::OpenAPI {
     });
 
     let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).unwrap_or_else(|e| {
+    let spec = serde_path_to_error::deserialize(de).unwrap_or_else(|e| {
         // serde_json's message carries the line and column; the path says
         // which value (it stops at the nearest enclosing untagged enum, as
         // openapiv3 uses those for `$ref`-or-item values).
@@ -169,11 +174,14 @@ fn read_spec(path: &Path) -> openapiv3::OpenAPI {
             path.display(),
             e.inner()
         )
-    })
+    });
+    // It parsed as an OpenAPI document, so it is JSON.
+    let json = serde_json::from_str(&text).expect("a parsed document is JSON");
+    (spec, json)
 }
 
 /// Runs progenitor and pretty-prints its output.
-fn generate(spec: &openapiv3::OpenAPI) -> String {
+fn generate(spec: &openapiv3::OpenAPI, json: &serde_json::Value) -> String {
     let mut settings = progenitor::GenerationSettings::new();
     settings
         // `client.op().param(..).body(..).send()`: adding a parameter to the
@@ -190,7 +198,7 @@ fn generate(spec: &openapiv3::OpenAPI) -> String {
         .generate_tokens(spec)
         .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {SPEC}: {e}"));
 
-    let file = postprocess::postprocess(tokens.clone(), &spec_facts(spec)).unwrap_or_else(|e| {
+    let file = postprocess::postprocess(tokens.clone(), &spec_facts(spec, json)).unwrap_or_else(|e| {
         // Leave the rewritten tokens behind: the message alone rarely says where.
         let dump = PathBuf::from(env_var("OUT_DIR")).join("unparseable_tokens.rs");
         let _ = fs::write(&dump, postprocess::rewrite_tokens(tokens).to_string());

@@ -28,6 +28,8 @@ pub struct SpecFacts {
     pub operations: BTreeMap<String, Vec<Parameter>>,
     /// Schema name → property name → its default, as JSON.
     pub defaults: BTreeMap<String, BTreeMap<String, String>>,
+    /// The generated types of the union tags, which the behaviour pass keeps closed.
+    pub union_tags: BTreeSet<super::TagType>,
 }
 
 /// One parameter of an operation.

@@ -21,11 +21,12 @@
 //! one door.
 //!
 //! Syntax pass (on the parsed file):
-//! - every string enum of [`rules::OPEN_ENUM_MIN_VALUES`] or more values gains
-//!   `#[serde(untagged)] Unknown(String)` so a value added to the API later decodes and
-//!   round-trips (and loses `Copy`, which a `String` cannot have); it is decoded by a `match`
-//!   on the string (`crate::runtime::open_enum`) rather than serde's derive, which would buffer
-//!   every value to try the known variants first;
+//! - every string enum, one-value or not, gains `#[serde(untagged)] Unknown(String)` so a value
+//!   added to the API later decodes and round-trips (and loses `Copy`, which a `String` cannot
+//!   have), unless it is a union tag ([`rules::is_open_enum`]; the spec says which enums are
+//!   tags, [`rules::union_tags`], and [`tag_types`] finds their generated types); it is decoded
+//!   by a `match` on the string (`crate::runtime::open_enum`) rather than serde's derive, which
+//!   would buffer every value to try the known variants first;
 //! - fields that are required but nullable (`deserialize_with = Option::deserialize`) also get
 //!   `default`, so a response that omits them decodes them as `None`;
 //! - in the `builder` modules, the messages a field holds until it is set are
@@ -58,7 +59,12 @@ pub fn postprocess(tokens: TokenStream, facts: &docs::SpecFacts) -> syn::Result<
         .and_then(|()| check_no_api_version_header(&text))
         .map_err(|message| syn::Error::new(Span::call_site(), message))?;
     let mut file: syn::File = syn::parse2(tokens)?;
-    let mut enums = OpenEnums::default();
+    let closed = tag_enum_names(&file, &facts.union_tags)
+        .map_err(|message| syn::Error::new(Span::call_site(), message))?;
+    let mut enums = OpenEnums {
+        closed,
+        ..OpenEnums::default()
+    };
     enums.visit_file_mut(&mut file);
     if let Some(name) = enums.collisions.first() {
         return Err(syn::Error::new(
@@ -513,9 +519,158 @@ fn snake_case(name: &str) -> String {
     out
 }
 
-/// Makes every enum of unit variants that derives `Deserialize` open: adds `Unknown(String)`.
+/// Where build.rs finds the generated type of a union tag (see [`rules::union_tags`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TagType {
+    /// The type generated for a component schema, by its Rust name.
+    Type(String),
+    /// The type of a field of the struct generated for a component schema: the struct's Rust
+    /// name, and the property's name in the spec.
+    Field { schema: String, property: String },
+}
+
+/// The generated types of the union tags at `pointers` ([`rules::union_tags`]). A tag that is a
+/// component schema, or a property of one, has a type build.rs can name; any other is an error
+/// rather than a guess (typify names inline types after their context), so a spec with such a
+/// tag says so at build time instead of building a client that may decode a union wrongly.
+pub fn tag_types(pointers: &BTreeSet<String>) -> Result<BTreeSet<TagType>, String> {
+    let mut types = BTreeSet::new();
+    for pointer in pointers {
+        let tokens: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        match tokens.as_slice() {
+            ["components", "schemas", name] => {
+                types.insert(TagType::Type(docs::pascal_case(name)));
+            }
+            ["components", "schemas", name, "properties", property] => {
+                types.insert(TagType::Field {
+                    schema: docs::pascal_case(name),
+                    property: property.to_string(),
+                });
+            }
+            _ => {
+                return Err(format!(
+                    "the union tag at `{pointer}` is not a component schema nor a property of \
+                     one, so build.rs cannot tell which generated type it is, and keep it closed \
+                     (rules::union_tags); make the union's members component schemas"
+                ));
+            }
+        }
+    }
+    Ok(types)
+}
+
+/// The names of the generated types of the union tags `tags`; an error names a tag whose type
+/// is not in `file` (progenitor named it otherwise than [`tag_types`] expects).
+fn tag_enum_names(file: &syn::File, tags: &BTreeSet<TagType>) -> Result<BTreeSet<String>, String> {
+    let mut items = Vec::new();
+    collect_items(&file.items, &mut items);
+    let mut names = BTreeSet::new();
+    for tag in tags {
+        let found = match tag {
+            TagType::Type(name) => items
+                .iter()
+                .any(|item| item_name(item).is_some_and(|n| &n == name))
+                .then(|| name.clone()),
+            TagType::Field { schema, property } => items.iter().find_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == schema => s
+                    .fields
+                    .iter()
+                    .find(|f| field_is(f, property))
+                    .and_then(|f| inner_type_name(&f.ty)),
+                _ => None,
+            }),
+        };
+        match found {
+            Some(name) => {
+                names.insert(name);
+            }
+            None => {
+                return Err(format!(
+                    "the generated code has no type for the union tag {tag:?}: build.rs must keep \
+                     it closed, and cannot find it (has progenitor's naming changed?)"
+                ));
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// Every item of `items`, and of the inline modules among them.
+fn collect_items<'a>(items: &'a [syn::Item], out: &mut Vec<&'a syn::Item>) {
+    for item in items {
+        out.push(item);
+        if let syn::Item::Mod(module) = item
+            && let Some((_, content)) = &module.content
+        {
+            collect_items(content, out);
+        }
+    }
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Is `field` the one the spec calls `property` (its `serde(rename)`, else its name)?
+fn field_is(field: &syn::Field, property: &str) -> bool {
+    let renamed = field
+        .attrs
+        .iter()
+        .filter_map(serde_items)
+        .flatten()
+        .find_map(|meta| match meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => match nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(value),
+                    ..
+                }) => Some(value.value()),
+                _ => None,
+            },
+            _ => None,
+        });
+    match renamed {
+        Some(name) => name == property,
+        None => field
+            .ident
+            .as_ref()
+            .is_some_and(|ident| ident.to_string().trim_start_matches("r#") == property),
+    }
+}
+
+/// `Kind` for `Kind`, `Option<Kind>`, `Box<Kind>` (any path).
+fn inner_type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident == "Option" || last.ident == "Box" {
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        return args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::Type(inner) => inner_type_name(inner),
+            _ => None,
+        });
+    }
+    Some(last.ident.to_string())
+}
+
+/// Makes every enum of unit variants that derives `Deserialize` open (adds `Unknown(String)`),
+/// unless it is a union tag.
 #[derive(Default)]
 struct OpenEnums {
+    /// The union tags' types, which stay closed.
+    closed: BTreeSet<String>,
     names: BTreeSet<String>,
     /// The `impl Deserialize` of each open enum that no longer derives it, by name.
     deserialize_impls: BTreeMap<String, syn::Item>,
@@ -525,16 +680,16 @@ struct OpenEnums {
 
 impl VisitMut for OpenEnums {
     fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        let unit_only = item
+        // An enum of unit variants that derives `Deserialize` is a string enum, unless serde
+        // reads it as something else (`tag`, `untagged`: a union).
+        let string_enum = item
             .variants
             .iter()
-            .all(|v| matches!(v.fields, syn::Fields::Unit));
-        // One-value enums are `const`s (discriminators): a different value is not "new", it is
-        // another variant of a union, so they stay closed.
-        if !unit_only
-            || item.variants.len() < rules::OPEN_ENUM_MIN_VALUES
-            || !derives(&item.attrs, "Deserialize")
-        {
+            .all(|v| matches!(v.fields, syn::Fields::Unit))
+            && derives(&item.attrs, "Deserialize")
+            && !serde_container_has(&item.attrs, &["tag", "untagged", "content"]);
+        let union_tag = self.closed.contains(&item.ident.to_string());
+        if !rules::is_open_enum(string_enum, union_tag) {
             return;
         }
         if item
@@ -872,6 +1027,15 @@ fn derive_paths(attr: &syn::Attribute) -> Option<PathList> {
 
 fn ends_with(path: &syn::Path, name: &str) -> bool {
     path.segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// Does a container `#[serde(…)]` attribute set any of `keys`?
+fn serde_container_has(attrs: &[syn::Attribute], keys: &[&str]) -> bool {
+    attrs
+        .iter()
+        .filter_map(serde_items)
+        .flatten()
+        .any(|meta| keys.iter().any(|key| meta.path().is_ident(key)))
 }
 
 fn derives(attrs: &[syn::Attribute], name: &str) -> bool {

@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use crate::auth::AuthScheme;
 use crate::decode::{BodyLimit, DEFAULT_MAX_RESPONSE_BYTES};
-use crate::error::is_tls_to_plain_http;
+use crate::error::transport_outcome;
 use crate::retry::AttemptOutcome;
 use crate::{ApiKey, ConfigError, Error, RetryPolicy, operations, response};
 
@@ -316,14 +316,8 @@ fn attempt_outcome(result: &reqwest::Result<reqwest::Response>) -> AttemptOutcom
                 .then(|| response::api_error_of(response).retry_after)
                 .flatten(),
         },
-        Err(error) if is_tls_to_plain_http(error) => AttemptOutcome::NotTls,
-        // Before `is_timeout`: a connect timeout also sent nothing.
-        Err(error) if error.is_connect() => AttemptOutcome::ConnectFailed,
-        Err(error) if error.is_timeout() => AttemptOutcome::TimedOut,
-        Err(error) if error.is_request() || error.is_body() || error.is_decode() => {
-            AttemptOutcome::ConnectionLost
-        }
-        Err(_) => AttemptOutcome::Other,
+        // The same classification as the error the caller gets, if this is the last attempt.
+        Err(error) => transport_outcome(error),
     }
 }
 

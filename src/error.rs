@@ -10,6 +10,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::env::API_KEY_VAR;
+use crate::retry::AttemptOutcome;
 
 /// Why a request failed.
 ///
@@ -42,11 +43,12 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
-    /// No connection could be made (refused, DNS, TLS handshake). The request was not sent.
+    /// No connection could be made (refused, DNS, no answer within the connect timeout, TLS
+    /// handshake). The request was not sent.
     ///
-    /// A connection that was refused or failed to resolve is retried ([`RetryPolicy`](crate::RetryPolicy));
-    /// this error comes after the last attempt. An `https://` URL to a server that does not
-    /// speak TLS is not retried: it will not heal.
+    /// A connection that was refused, failed to resolve or timed out is retried
+    /// ([`RetryPolicy`](crate::RetryPolicy)); this error comes after the last attempt. An
+    /// `https://` URL to a server that does not speak TLS is not retried: it will not heal.
     #[error("{}", connect_message(url, *attempts, source))]
     Connect {
         /// The transport error.
@@ -307,25 +309,46 @@ impl Error {
         Self::from_transport_after(source, 1)
     }
 
-    /// Classifies a transport error from reqwest, the last of `attempts`.
+    /// Classifies a transport error from reqwest, the last of `attempts`, as
+    /// [`transport_outcome`] does for the retry decision.
     pub(crate) fn from_transport_after(source: reqwest::Error, attempts: u32) -> Self {
-        if source.is_timeout() {
-            Self::Timeout { source }
-        } else if source.is_connect() {
-            let url = source
-                .url()
-                .map(|url| url.origin().ascii_serialization())
-                .unwrap_or_else(|| "the Baseten API".into());
-            Self::Connect {
-                source,
-                url,
-                attempts,
+        match transport_outcome(&source) {
+            AttemptOutcome::ConnectFailed | AttemptOutcome::NotTls => {
+                let url = source
+                    .url()
+                    .map(|url| url.origin().ascii_serialization())
+                    .unwrap_or_else(|| "the Baseten API".into());
+                Self::Connect {
+                    source,
+                    url,
+                    attempts,
+                }
             }
-        } else if source.is_request() || source.is_body() || source.is_decode() {
-            Self::ConnectionLost { source }
-        } else {
-            Self::Http { source }
+            AttemptOutcome::TimedOut => Self::Timeout { source },
+            AttemptOutcome::ConnectionLost => Self::ConnectionLost { source },
+            AttemptOutcome::Status { .. } | AttemptOutcome::Other => Self::Http { source },
         }
+    }
+}
+
+/// What a transport error from reqwest says happened to the request. This one classification
+/// decides both whether an attempt is retried (`crate::client`) and which [`Error`] the caller
+/// gets ([`Error::from_transport_after`]), so the two cannot disagree.
+///
+/// A connection that was never made comes first: a connect that timed out (reqwest says both
+/// `is_connect` and `is_timeout`) sent nothing, so it is a connect failure, safe to retry, and
+/// not a timeout after which the request may have been executed.
+pub(crate) fn transport_outcome(error: &reqwest::Error) -> AttemptOutcome {
+    if is_tls_to_plain_http(error) {
+        AttemptOutcome::NotTls
+    } else if error.is_connect() {
+        AttemptOutcome::ConnectFailed
+    } else if error.is_timeout() {
+        AttemptOutcome::TimedOut
+    } else if error.is_request() || error.is_body() || error.is_decode() {
+        AttemptOutcome::ConnectionLost
+    } else {
+        AttemptOutcome::Other
     }
 }
 
@@ -339,7 +362,7 @@ impl From<reqwest::Error> for Error {
 /// that is not TLS: an `https://` URL to a plain-HTTP server. rustls says "received corrupt
 /// message of type InvalidContentType", OpenSSL "wrong version number"; neither exposes a type
 /// through reqwest, so the words are matched.
-pub(crate) fn is_tls_to_plain_http(error: &reqwest::Error) -> bool {
+fn is_tls_to_plain_http(error: &reqwest::Error) -> bool {
     let cause = root_cause(error);
     cause.contains("InvalidContentType") || cause.contains("wrong version number")
 }
@@ -358,7 +381,14 @@ fn connect_message(url: &str, attempts: u32, source: &reqwest::Error) -> String 
     } else {
         format!("{attempts} attempts")
     };
-    format!("cannot connect to the Baseten API at {url} ({tries}): {cause}")
+    if source.is_timeout() {
+        return format!(
+            "cannot connect to the Baseten API at {url} ({tries}): no connection within the \
+             connect timeout ({cause}); nothing was sent. Check the URL, and that this machine \
+             can reach that host and port (a firewall or proxy may be dropping the connection)"
+        );
+    }
+    format!("cannot connect to the Baseten API at {url} ({tries}): {cause}; nothing was sent")
 }
 
 /// The innermost cause of an error chain, which is what says what happened

@@ -371,6 +371,58 @@ async fn nothing_listening_names_the_url_and_the_attempts_made() {
 }
 
 #[tokio::test]
+async fn a_connect_timeout_is_a_connect_error_and_retried_as_one() {
+    // A listener whose accept queue is full drops further SYNs: the client's handshake gets no
+    // answer and its connect times out, as with a blackholed host (reqwest reports both
+    // `is_connect` and `is_timeout`). Nothing was sent, so the promotion (a POST, which is not
+    // retried after a timeout) is retried as a failed connection, and the error says so.
+    let blackhole = support::Blackhole::start();
+    let url = format!("http://{}", blackhole.address);
+    let client = Client::builder()
+        .api_key("fault-test-key")
+        .base_url(&url)
+        .connect_timeout(Duration::from_millis(200))
+        .request_timeout(Duration::from_secs(5))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .backoff(Duration::from_millis(5), Duration::from_millis(10)),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = promote(&client).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Connect { url: at, attempts: 2, .. } if *at == url),
+        "a connect timeout sent nothing: {err:?}"
+    );
+    assert!(err.is_safe_to_retry() && !err.is_timeout(), "{err:?}");
+    let Error::Connect { source, .. } = &err else {
+        unreachable!()
+    };
+    assert!(
+        source.is_connect() && source.is_timeout(),
+        "the listener must blackhole the handshake: {source:?}"
+    );
+    // Two connect timeouts, not the request timeout.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "cannot connect to the Baseten API at {url} (2 attempts): no connection within the \
+             connect timeout"
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("nothing was sent"), "{shown}");
+    assert!(shown.contains("Check the URL"), "{shown}");
+}
+
+#[tokio::test]
 async fn https_to_a_plain_http_server_is_not_retried_and_says_so() {
     // A plain-HTTP server answers whatever it is sent (here: a TLS ClientHello) with HTTP.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -292,6 +292,82 @@ async fn an_environment_with_what_the_live_api_added_decodes() {
     );
 }
 
+/// A rolling-deploy configuration with a strategy newer than the spec (which lists only
+/// `REPLICA`), every field filled in.
+fn surge_config() -> Value {
+    json!({
+        "rolling_deploy_strategy": "SURGE",
+        "max_surge_percent": 25,
+        "max_unavailable_percent": 0,
+        "stabilization_time_seconds": 300,
+        "replica_overhead_percent": 10
+    })
+}
+
+/// Asserts that `settings` (decoded from promotion settings holding [`surge_config`]) kept the
+/// new strategy, and sends the configuration back unchanged.
+fn assert_keeps_surge(settings: &types::PromotionSettingsV1) {
+    let config = settings
+        .rolling_deploy_config
+        .as_ref()
+        .expect("a rolling deploy config");
+    assert_eq!(
+        config.rolling_deploy_strategy,
+        types::RollingDeployStrategyV1::Unknown("SURGE".into())
+    );
+    assert_eq!(config.rolling_deploy_strategy.to_string(), "SURGE");
+    assert_eq!(serde_json::to_value(config).unwrap(), surge_config());
+}
+
+#[tokio::test]
+async fn environments_with_a_rolling_deploy_strategy_newer_than_the_spec_decode_and_round_trip() {
+    // `RollingDeployStrategyV1` has one value in the spec; it is no union tag, so a value the
+    // API adds later is kept, not a decode error.
+    let mut environment = environment_json();
+    environment["promotion_settings"]["rolling_deploy_config"] = surge_config();
+
+    let decoded = environment_answering(environment.clone()).await.unwrap();
+    assert_keeps_surge(&decoded.promotion_settings);
+
+    let server = server_answering(json!({"environments": [environment]})).await;
+    let list = client_for(&server)
+        .list_environments()
+        .model_id("m-1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_keeps_surge(&list.environments[0].promotion_settings);
+
+    let mut chain_environment = chain_environment_json();
+    chain_environment["promotion_settings"]["rolling_deploy_config"] = surge_config();
+    let server = server_answering(chain_environment).await;
+    let chain = client_for(&server)
+        .get_chain_environment()
+        .chain_id("c-1")
+        .env_name("production")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_keeps_surge(&chain.promotion_settings);
+}
+
+#[tokio::test]
+async fn max_scale_down_rate_decodes_a_fraction_and_a_whole_number() {
+    // `type: number` in the spec: a rate of 2.5 is as valid as 20.
+    for (sent, expected) in [(json!(2.5), 2.5), (json!(20), 20.0), (json!(0.25), 0.25)] {
+        let mut environment = environment_json();
+        environment["autoscaling_settings"]["max_scale_down_rate"] = sent.clone();
+        let decoded = environment_answering(environment).await.unwrap();
+        assert_eq!(
+            decoded.autoscaling_settings.max_scale_down_rate,
+            Some(expected),
+            "{sent}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_bad_environment_names_the_field_path() {
     let mut bad = environment_json();

@@ -145,6 +145,35 @@ async fn a_rolling_promotion_is_followed_to_success_with_each_change_reported_on
 }
 
 #[tokio::test]
+async fn a_rolling_deploy_strategy_newer_than_the_spec_does_not_stop_the_waiter() {
+    // Each read decodes the whole environment: a strategy the spec does not list (it lists one)
+    // must not turn every read into a decode error.
+    let with_surge = |mut environment: Value| {
+        environment["promotion_settings"]["rolling_deploy_config"] =
+            json!({"rolling_deploy_strategy": "SURGE", "max_surge_percent": 25});
+        environment
+    };
+    let server = scripted(
+        ENV_PATH,
+        vec![
+            (
+                200,
+                with_surge(environment("dep-2", Some(("RAMPING_UP", 50)))),
+                2,
+            ),
+            (200, with_surge(environment("dep-3", None)), 1),
+        ],
+    )
+    .await;
+    let outcome = wait_for_dep_3(&server).await.unwrap();
+    assert!(
+        matches!(&outcome, PromotionOutcome::Succeeded { deployment } if deployment.id == "dep-3"),
+        "{outcome:?}"
+    );
+    assert_eq!(reads(&server.received_requests().await.unwrap()), 3);
+}
+
+#[tokio::test]
 async fn a_failed_promotion_is_a_failure_with_baseten_s_message() {
     let server = scripted(
         ENV_PATH,

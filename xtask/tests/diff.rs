@@ -319,12 +319,12 @@ fn enum_values_added_break_receivers_and_removed_ones_break_senders() {
             (Kind::EnumValuesRemoved, Breaking, Compatible),
         ]
     );
-    // A one-value enum (a `const`) is closed: an old client cannot decode another value.
+    // A one-value enum is open too: an old client decodes another value as `Unknown(..)`.
     let single = compare(&spec(&status("A")), &spec(&status("A, B")));
     let added = single.find("Status", "")[0];
     assert_eq!(
         (added.kind, added.rust, added.wire),
-        (Kind::EnumValuesAdded, Breaking, Breaking)
+        (Kind::EnumValuesAdded, Breaking, Behavior)
     );
     assert_eq!(report.find("Status", "")[0].new, Some(json!(["C"])));
     // `const` is a one-value enum.
@@ -335,6 +335,51 @@ fn enum_values_added_break_receivers_and_removed_ones_break_senders() {
         "{THING_IN}{THING}        kind: {{type: string, enum: [thing]}}\n"
     ));
     assert!(compare(&a, &b).changes.is_empty());
+}
+
+#[test]
+fn a_value_added_to_a_union_tag_breaks_an_old_client() {
+    // `Pet` is a union of `Dog` and `Cat`, told apart by `kind` (inline in `Cat`, a component
+    // in `Dog`); `Dog.mode` has one value too but tells nothing apart (it is no tag).
+    let pets = |dog_kinds: &str, cat_kinds: &str, modes: &str| {
+        spec_with_paths(
+            "  /pets/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200':\n          description: ''\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n",
+            &format!(
+                "    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Dog'}}, {{$ref: '#/components/schemas/Cat'}}]\n    Dog:\n      type: object\n      required: [kind]\n      properties:\n        kind: {{$ref: '#/components/schemas/DogKind'}}\n        mode: {{type: string, enum: [{modes}]}}\n    Cat:\n      type: object\n      required: [kind]\n      properties:\n        kind: {{type: string, enum: [{cat_kinds}]}}\n        mode: {{type: string, enum: [{modes}]}}\n    DogKind: {{type: string, enum: [{dog_kinds}]}}\n"
+            ),
+        )
+    };
+    let report = compare(
+        &pets("dog", "cat", "calm"),
+        &pets("dog, puppy", "cat, kitten", "calm, wild"),
+    );
+    let added = |subject: &str, path: &str| {
+        let found = report.find(subject, path);
+        assert_eq!(found.len(), 1, "{subject} {path}: {:#?}", report.changes);
+        (found[0].kind, found[0].rust, found[0].wire)
+    };
+    assert_eq!(
+        added("DogKind", ""),
+        (Kind::EnumValuesAdded, Breaking, Breaking)
+    );
+    assert_eq!(
+        added("Cat", "kind"),
+        (Kind::EnumValuesAdded, Breaking, Breaking)
+    );
+    assert!(
+        report.find("Cat", "kind")[0].message.contains("union tag"),
+        "{:#?}",
+        report.changes
+    );
+    // Not a tag: open, whatever its number of values.
+    assert_eq!(
+        added("Dog", "mode"),
+        (Kind::EnumValuesAdded, Breaking, Behavior)
+    );
+    assert_eq!(
+        added("Cat", "mode"),
+        (Kind::EnumValuesAdded, Breaking, Behavior)
+    );
 }
 
 #[test]

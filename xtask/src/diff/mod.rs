@@ -42,7 +42,7 @@
 //! | became optional | compatible¹ / compatible | compatible¹ / breaking |
 //! | became nullable | compatible¹ / compatible | compatible¹ / breaking |
 //! | became non-nullable | compatible¹ / breaking | compatible¹ / compatible |
-//! | enum values added | compatible / compatible | breaking (exhaustive `match`) / behavior: string enums of `client_rules::OPEN_ENUM_MIN_VALUES` (2) or more values are open, an old client decodes the value as `Unknown(..)`; breaking for a one-value (`const`) enum |
+//! | enum values added | compatible / compatible | breaking (exhaustive `match`) / behavior: string enums are open (`client_rules::is_open_enum`), one-value or not, so an old client decodes the value as `Unknown(..)`; breaking for a union tag (`client_rules::union_tags` of the old document), which stays closed |
 //! | enum values removed | breaking / breaking | breaking / compatible |
 //! | default changed | behavior¹ / compatible | behavior¹ / behavior |
 //! | schema added / removed | compatible; breaking (the type is gone) / compatible | same |
@@ -99,6 +99,11 @@ pub mod usage;
 /// judges a change by exactly what build.rs does (which enums are open, for one).
 #[path = "../../../build/rules.rs"]
 pub mod client_rules;
+
+/// The key [`diff`] adds to each union tag of its copy of the old document
+/// ([`client_rules::union_tags`]), so the comparison, which follows references and rewrites
+/// 3.1 spellings on its way down, still knows a tag when it reaches one.
+const UNION_TAG: &str = "x-xtask-diff-union-tag";
 
 pub use change::{Change, Effect, Group, Kind, Role};
 
@@ -159,6 +164,14 @@ impl Report {
 pub fn diff(old: &Value, new: &Value, old_name: &str, new_name: &str) -> Report {
     let old_ops = model::operations(old);
     let new_ops = model::operations(new);
+    // Whether an old client decodes a new enum value depends on the old document's tags.
+    let mut marked = old.clone();
+    for pointer in client_rules::union_tags(old) {
+        if let Some(Value::Object(schema)) = marked.pointer_mut(&pointer) {
+            schema.insert(UNION_TAG.into(), Value::Bool(true));
+        }
+    }
+    let old = &marked;
     let mut differ = differ::Differ::new(old, new);
     differ.compare_operations(&old_ops, &new_ops);
     differ.compare_components(&usage::roles(old, &old_ops), &usage::roles(new, &new_ops));

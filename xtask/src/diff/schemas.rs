@@ -174,11 +174,13 @@ impl Differ<'_> {
         let added: Vec<Value> = new.iter().filter(|v| !old.contains(v)).cloned().collect();
         let removed: Vec<Value> = old.iter().filter(|v| !new.contains(v)).cloned().collect();
         if !added.is_empty() {
-            // build.rs gives every string enum of at least `OPEN_ENUM_MIN_VALUES` values an
-            // `Unknown(String)` variant, so an old client decodes a new value; a one-value
-            // enum (a `const`) stays closed and cannot.
-            let open = old.len() >= super::client_rules::OPEN_ENUM_MIN_VALUES
-                && old.iter().all(Value::is_string);
+            // build.rs gives every string enum an `Unknown(String)` variant, so an old client
+            // decodes a new value, unless the old document used it as a union tag: that stays
+            // closed (the rule and the tags are `client_rules`', which build.rs applies).
+            let open = super::client_rules::is_open_enum(
+                old.iter().all(Value::is_string),
+                o.map.contains_key(super::UNION_TAG),
+            );
             let verdict = per_flow(role, |flow| match flow {
                 Flow::Request => Verdict::compatible(""),
                 Flow::Response if open => Verdict::new(
@@ -191,7 +193,7 @@ impl Differ<'_> {
                     Breaking,
                     Breaking,
                     "a new variant breaks exhaustive matches, and an old client cannot decode \
-                     a value of this closed (one-value) enum",
+                     the value: a union tag is a closed enum (another value is another member)",
                 ),
             });
             let what = format!("enum values added: {}", list(&added));

@@ -82,10 +82,19 @@ fn every_operation_of_the_full_api_is_a_method_of_a_client_that_compiles() {
             .filter(|id| !generated.contains(&format!("pub fn {id}(")))
             .collect();
         assert!(missing.is_empty(), "{file}: no method for {missing:?}");
+        let tags = union_tag_enums(&derived, &generated);
+        assert!(
+            !tags.is_empty(),
+            "{file}: the full API has unions with tags"
+        );
+        for (tag, open) in &tags {
+            assert!(!open, "{file}: the union tag {tag} must stay closed");
+        }
 
         eprintln!(
-            "{file}: {} operations; pipeline {} ms ({} notes); derived 3.0 spec {} bytes; \
+            "{file}: {} union tags, closed; {} operations; pipeline {} ms ({} notes); derived 3.0 spec {} bytes; \
              cargo check {:.1} s; generated client {} bytes, {} lines ({})",
+            tags.len(),
             ids.len(),
             pipeline_time.as_millis(),
             outputs.notes.len(),
@@ -96,6 +105,50 @@ fn every_operation_of_the_full_api_is_a_method_of_a_client_that_compiles() {
             generated_path.display()
         );
     }
+}
+
+/// For each union tag of `doc` that is a component's property (`client_rules::union_tags`: the
+/// full API has dozens, e.g. the `event_type` of each audit-log event), the generated enum of
+/// that field and whether build.rs made it open.
+fn union_tag_enums(doc: &Value, generated: &str) -> Vec<(String, bool)> {
+    let block = |start: &str| -> Option<&str> {
+        let at = generated.find(start)?;
+        let rest = &generated[at..];
+        Some(&rest[..rest.find("\n    }")?])
+    };
+    let mut found = Vec::new();
+    for pointer in xtask::diff::client_rules::union_tags(doc) {
+        let parts: Vec<&str> = pointer.split('/').collect();
+        let ["", "components", "schemas", schema, "properties", property] = parts.as_slice() else {
+            continue;
+        };
+        let fields = block(&format!("pub struct {schema} {{"))
+            .unwrap_or_else(|| panic!("no struct {schema} for {pointer}"));
+        // The field's declaration: after its `rename`, or its own name.
+        let renamed = format!("rename = \"{property}\"");
+        let field = match fields.find(&renamed) {
+            Some(at) => &fields[at + renamed.len()..],
+            None => {
+                &fields[fields
+                    .find(&format!("pub {property}:"))
+                    .unwrap_or_else(|| panic!("no field {property} in {schema}"))..]
+            }
+        };
+        let field = &field[field.find("pub ").unwrap()..];
+        let declaration = &field[..field.find(",\n").unwrap_or(field.len())];
+        let type_name = declaration
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .find(|word| !word.is_empty() && word.chars().next().unwrap().is_uppercase())
+            .unwrap_or_else(|| panic!("no type in `{declaration}`"));
+        let Some(enum_block) = block(&format!("pub enum {type_name} {{")) else {
+            continue; // not an enum (a union typify tagged by serde, or a plain string)
+        };
+        found.push((
+            format!("{pointer} (`{type_name}`)"),
+            enum_block.contains("Unknown(::std::string::String)"),
+        ));
+    }
+    found
 }
 
 /// The `operationId` of every operation, in document order.
