@@ -56,6 +56,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SCHEME")]
     pub auth_scheme: Option<String>,
 
+    /// How long each attempt to connect may take before it counts as a connection never made
+    /// (and is retried, as refused connections are).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub connect_timeout: Duration,
+
     /// `text`: a line per event; `json`: one JSON document on stdout, events on stderr.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

@@ -18,7 +18,8 @@ pub fn client(
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Client, Failure> {
     let mut builder = ClientBuilder::from_env_with(&env)
-        .user_agent(format!("{USER_AGENT} {}", baseten_api::DEFAULT_USER_AGENT));
+        .user_agent(format!("{USER_AGENT} {}", baseten_api::DEFAULT_USER_AGENT))
+        .connect_timeout(global.connect_timeout);
     let key_from_file = match &global.api_key_file {
         Some(path) => {
             builder = builder.api_key(read_key_file(path)?);

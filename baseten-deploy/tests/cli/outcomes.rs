@@ -316,3 +316,78 @@ fn an_environment_deleted_during_the_wait_is_exit_10() {
     assert_eq!(promoted.code, 10, "{promoted:#?}");
     promoted.assert_stderr("environment staging of model mdl-doomed was deleted during the wait");
 }
+
+/// An environment whose rolling-deploy strategy is newer than the crate (`SURGE`): `status` and
+/// a wait read it, keep the value, and end on the truth instead of a decode error.
+#[test]
+fn an_environment_with_a_newer_rolling_deploy_strategy_is_read_and_waited_on() {
+    let with_surge = |mut env: serde_json::Value| {
+        env["promotion_settings"]["rolling_deploy_config"] = json!({
+            "rolling_deploy_strategy": "SURGE", "max_surge_percent": 25,
+            "max_unavailable_percent": 0, "stabilization_time_seconds": 300,
+            "replica_overhead_percent": 10
+        });
+        env
+    };
+    let server = Scripted::start(vec![(
+        ENV,
+        vec![
+            Answer::json(
+                200,
+                with_surge(environment("v1", Some("v2"), Some(("RAMPING_UP", 50)))),
+            )
+            .times(2),
+            Answer::json(200, with_surge(environment("v2", None, None))),
+        ],
+    )]);
+    let status =
+        run(deploy(&server.url).args(["status", "--model", "mdl-s", "--env", "production"]));
+    assert_eq!(status.code, 0, "{status:#?}");
+    let waited = run(deploy(&server.url)
+        .args(["wait", "--model", "mdl-s", "--env", "production"])
+        .args(FAST));
+    assert_eq!(waited.code, 0, "{waited:#?}");
+    waited.assert_stdout("v2 is the current deployment of mdl-s/production");
+}
+
+/// A host that never answers the TCP handshake (a full accept queue on 127.0.0.1 drops further
+/// SYNs): a connection never made, exit 6 with what to check, not "did not answer in time
+/// (may have been executed)".
+#[test]
+fn a_connect_timeout_is_a_connection_never_made() {
+    let (address, _held) = blackhole();
+    let started = Instant::now();
+    let status = run(deploy(&format!("http://{address}"))
+        .args(["--connect-timeout", "300ms"])
+        .args(["status", "--model", "mdl-s", "--env", "production"]));
+    assert_eq!(status.code, 6, "{status:#?}");
+    status.assert_stderr("cannot connect to the Baseten API");
+    assert!(
+        !status.stderr.contains("did not answer in time"),
+        "{status:#?}"
+    );
+    // Connect attempts are retried, each bounded by --connect-timeout.
+    assert!(started.elapsed() < Duration::from_secs(10), "{status:#?}");
+}
+
+/// A listener on 127.0.0.1 whose accept queue is full, so a further connect gets no answer;
+/// the streams returned keep the queue full while they live.
+fn blackhole() -> (
+    std::net::SocketAddr,
+    (std::net::TcpListener, Vec<std::net::TcpStream>),
+) {
+    // std's listen backlog is 128; the kernel caps it by somaxconn, so fill until a connect
+    // times out.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    loop {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
+            Ok(stream) => queued.push(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => break,
+            Err(e) => panic!("filling the accept queue of {address}: {e}"),
+        }
+        assert!(queued.len() < 10_000, "{address} accepts every connection");
+    }
+    (address, (listener, queued))
+}
