@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use baseten_api::types::PromoteToEnvironmentRequestV1;
 use baseten_api::wait::{Polling, PromotionOutcome};
-use baseten_mock::{MockServer, Seed};
+use baseten_mock::{MockServer, Seed, Timings};
 
 const SEED: &str = "
 models:
@@ -35,8 +35,27 @@ struct Round {
     total: Duration,
 }
 
-async fn one_round() -> Round {
-    let mock = MockServer::start().await;
+/// The mock's clean world, or the adversarial one the waiter tests also run in: the candidate
+/// 30 s before its promotion object, ended promotions kept 10 s with their candidate, and
+/// `current_deployment` switching 8 s after the promotion object clears.
+fn timings(adversarial: bool) -> Timings {
+    if adversarial {
+        Timings::default()
+            .candidate_lead(Duration::from_secs(30))
+            .ended_promotion_visible(Duration::from_secs(10))
+            .ended_candidate_visible(true)
+            .current_switch_delay(Duration::from_secs(8))
+    } else {
+        Timings::default()
+    }
+}
+
+async fn one_round(adversarial: bool) -> Round {
+    let mock = MockServer::builder()
+        .timings(timings(adversarial))
+        .start()
+        .await
+        .expect("the mock starts");
     mock.seed(Seed::from_yaml_str(SEED, "waiter bench").expect("a valid seed"))
         .expect("seeded");
     let client = mock.client();
@@ -88,20 +107,31 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    let results: Vec<Round> = (0..rounds).map(|_| runtime.block_on(one_round())).collect();
-    println!(
-        "promotion waiter, default polling, 10-minute rolling promotion on baseten-mock, {rounds} rounds"
-    );
-    println!(
-        "  get_environment reads per wait: {}",
-        summary(results.iter().map(|r| r.reads).collect())
-    );
-    println!(
-        "  detection latency (simulated):  {}",
-        summary(results.iter().map(|r| r.latency).collect())
-    );
-    println!(
-        "  wait (simulated):               {}",
-        summary(results.iter().map(|r| r.total).collect())
-    );
+    for adversarial in [false, true] {
+        let results: Vec<Round> = (0..rounds)
+            .map(|_| runtime.block_on(one_round(adversarial)))
+            .collect();
+        let world = if adversarial {
+            "adversarial timings (candidate 30 s early, ended promotion shown 10 s with its \
+             candidate, current 8 s after it clears)"
+        } else {
+            "clean timings"
+        };
+        println!(
+            "promotion waiter, default polling, 10-minute rolling promotion on baseten-mock, \
+             {world}, {rounds} rounds"
+        );
+        println!(
+            "  get_environment reads per wait: {}",
+            summary(results.iter().map(|r| r.reads).collect())
+        );
+        println!(
+            "  detection latency (simulated):  {}",
+            summary(results.iter().map(|r| r.latency).collect())
+        );
+        println!(
+            "  wait (simulated):               {}",
+            summary(results.iter().map(|r| r.total).collect())
+        );
+    }
 }
