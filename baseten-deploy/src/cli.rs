@@ -18,7 +18,9 @@ Exit codes:
   8    the promotion or deployment failed
   9    the promotion was canceled or rolled back, or another deployment is current
   10   the environment was deleted during the wait (its promotion was canceled with it)
+  11   internal error: a bug in baseten-deploy (please report it)
   130  interrupted (Ctrl-C / SIGINT): waiting stopped; nothing was canceled
+  143  terminated (SIGTERM, a CI runner stopping the job): as 130
 
 Environment:
   BASETEN_API_KEY      the API key (or --api-key-file); never passed as a flag
@@ -132,8 +134,8 @@ pub enum Command {
     Cancel(Signal),
     /// Cancel the promotion in progress at once and roll back to the previous deployment.
     ForceCancel(Signal),
-    /// Pause a rolling promotion after its current step.
-    Pause(SignalNoWait),
+    /// Pause a rolling promotion after its current step (`--wait`: until it is really PAUSED).
+    Pause(Signal),
     /// Resume a paused rolling promotion.
     Resume(Signal),
     /// Show the current and candidate deployments and any promotion in progress.
@@ -152,6 +154,10 @@ pub enum Command {
         /// The deployment being promoted. Default: the environment's candidate.
         #[arg(long, value_name = "ID")]
         deployment: Option<String>,
+        /// `ended`: until the promotion has ended; `paused`: also stop when it is PAUSED
+        /// (traffic has stopped moving; exit 0).
+        #[arg(long, value_enum, default_value_t = Until::Ended)]
+        until: Until,
         #[command(flatten)]
         timing: Timing,
     },
@@ -168,11 +174,57 @@ impl Command {
             Command::RollForward(signal)
             | Command::Cancel(signal)
             | Command::ForceCancel(signal)
-            | Command::Resume(signal) => waiting(&signal.wait),
+            | Command::Resume(signal)
+            | Command::Pause(signal) => waiting(&signal.wait),
             Command::Wait { timing, .. } => Some(timing.timeout),
-            Command::Pause(_) | Command::Status { .. } => None,
+            Command::Status { .. } => None,
         }
     }
+}
+
+/// Every subcommand's name, as typed (a test checks it against clap's).
+pub const SUBCOMMANDS: [&str; 10] = [
+    "promote",
+    "promote-chain",
+    "promote-development",
+    "roll-forward",
+    "cancel",
+    "force-cancel",
+    "pause",
+    "resume",
+    "status",
+    "wait",
+];
+
+/// The subcommand named in arguments clap could not parse, if any.
+pub fn subcommand_in(args: &[String]) -> Option<&'static str> {
+    args.iter()
+        .find_map(|arg| SUBCOMMANDS.iter().find(|name| *name == arg).copied())
+}
+
+/// The `--output` asked for in arguments clap could not parse (`--output json`,
+/// `--output=json`); text if none or not understood.
+pub fn output_format_in(args: &[String]) -> OutputFormat {
+    let mut asked = None;
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--output" {
+            asked = args.get(i + 1).map(String::as_str);
+        } else if let Some(value) = arg.strip_prefix("--output=") {
+            asked = Some(value);
+        }
+    }
+    asked
+        .and_then(|value| OutputFormat::from_str(value, true).ok())
+        .unwrap_or(OutputFormat::Text)
+}
+
+/// What `wait` waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Until {
+    /// The promotion has ended (succeeded, failed, canceled, rolled back).
+    Ended,
+    /// The promotion is PAUSED, or has ended.
+    Paused,
 }
 
 /// A model's environment.
@@ -195,13 +247,6 @@ pub struct Signal {
     pub wait: WaitArgs,
 }
 
-/// A promotion signal after which there is nothing to wait for (pause).
-#[derive(Debug, Args)]
-pub struct SignalNoWait {
-    #[command(flatten)]
-    pub target: ModelEnv,
-}
-
 /// `--wait` and its timing.
 #[derive(Debug, Args)]
 pub struct WaitArgs {
@@ -218,8 +263,8 @@ pub struct Timing {
     /// Give up waiting after this long (e.g. 30m, 1h 30m, 90s); exit 7.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30m")]
     pub timeout: Duration,
-    /// Read every DURATION instead of backing off from 2 s to 15 s.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// Read every DURATION (at least 1s) instead of backing off from 2 s to 15 s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub poll_interval: Option<Duration>,
     /// How long "the promotion is gone and another deployment is current" must hold before
     /// it counts as a rollback: Baseten may clear the promotion a moment before it shows the
@@ -228,7 +273,62 @@ pub struct Timing {
     pub settle: Duration,
 }
 
+/// The shortest `--poll-interval`: every pipeline sharing an API key shares its rate limit, and
+/// a templated empty value (`0s`) would otherwise read as fast as the network allows.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+fn parse_poll_interval(text: &str) -> Result<Duration, String> {
+    let every = parse_duration(text)?;
+    if every < MIN_POLL_INTERVAL {
+        return Err(format!(
+            "`{text}` is below the floor of 1s: reads that often would spend the API key's rate \
+             limit, which every pipeline using the key shares"
+        ));
+    }
+    Ok(every)
+}
+
 fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text)
         .map_err(|e| format!("`{text}` is not a duration ({e}); write e.g. 30m, 90s or 1h 30m"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::{Cli, OutputFormat, SUBCOMMANDS, output_format_in, subcommand_in};
+
+    #[test]
+    fn the_subcommand_list_is_clap_s() {
+        let command = Cli::command();
+        let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+        assert_eq!(names, SUBCOMMANDS);
+    }
+
+    #[test]
+    fn the_output_format_and_the_subcommand_are_found_in_arguments_clap_refused() {
+        let args = |text: &str| text.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            output_format_in(&args("--output json promote --model m")),
+            OutputFormat::Json
+        );
+        assert_eq!(
+            output_format_in(&args("promote --output=json")),
+            OutputFormat::Json
+        );
+        assert_eq!(
+            output_format_in(&args("promote --output")),
+            OutputFormat::Text
+        );
+        assert_eq!(
+            output_format_in(&args("promote --output yaml")),
+            OutputFormat::Text
+        );
+        assert_eq!(
+            subcommand_in(&args("--output json promote --model m")),
+            Some("promote")
+        );
+        assert_eq!(subcommand_in(&args("--output json")), None);
+    }
 }

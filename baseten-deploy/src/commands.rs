@@ -11,7 +11,7 @@ use baseten_api::types::{
 use baseten_api::wait::{DeploymentStatusClass, classify_deployment_status};
 use baseten_api::{Client, Error, ResponseValue};
 
-use crate::cli::{Command, ModelEnv, Signal, Timing, WaitArgs};
+use crate::cli::{Command, ModelEnv, Signal, Timing, Until, WaitArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -90,15 +90,20 @@ pub async fn run(command: &Command, cx: &Context, report: &mut Report) -> Result
             waiting_signal(cx, report, signal, SignalKind::ForceCancel).await
         }
         Command::Resume(signal) => waiting_signal(cx, report, signal, SignalKind::Resume).await,
-        Command::Pause(signal) => {
-            send_signal(cx, report, &signal.target, None, SignalKind::Pause).await
-        }
+        Command::Pause(signal) => waiting_signal(cx, report, signal, SignalKind::Pause).await,
         Command::Status { model, env } => status(cx, report, model, env.as_deref()).await,
         Command::Wait {
             target,
             deployment,
+            until,
             timing,
-        } => wait(cx, report, target, deployment.as_deref(), timing).await,
+        } => {
+            let intent = match until {
+                Until::Ended => Intent::Promote,
+                Until::Paused => Intent::Pause,
+            };
+            wait(cx, report, target, deployment.as_deref(), timing, intent).await
+        }
     }
 }
 
@@ -466,27 +471,40 @@ async fn send_signal(
             )?
         };
     }
-    let summary = match kind {
-        SignalKind::Cancel => {
-            let answer = cx
-                .client
-                .cancel_promotion()
-                .model_id(model)
-                .env_name(env)
-                .send()
-                .await
-                .map_err(|e| no_promotion_hint(Failure::request(&what, &e)))?
-                .into_inner();
-            SignalSummary {
-                success: None,
-                status: Some(answer.status.to_string()),
-                message: Some(answer.message),
+    let sent = async {
+        Ok(match kind {
+            SignalKind::Cancel => {
+                let answer = cx
+                    .client
+                    .cancel_promotion()
+                    .model_id(model)
+                    .env_name(env)
+                    .send()
+                    .await
+                    .map_err(|e| no_promotion_hint(Failure::request(&what, &e)))?
+                    .into_inner();
+                SignalSummary {
+                    success: None,
+                    status: Some(answer.status.to_string()),
+                    message: Some(answer.message),
+                }
             }
+            SignalKind::RollForward => flag_signal!(force_roll_forward_promotion),
+            SignalKind::ForceCancel => flag_signal!(force_cancel_promotion),
+            SignalKind::Pause => flag_signal!(pause_promotion),
+            SignalKind::Resume => flag_signal!(resume_promotion),
+        })
+    };
+    let summary = match sent.await {
+        Ok(summary) => summary,
+        Err(failure) => {
+            return match kind {
+                SignalKind::Cancel | SignalKind::ForceCancel => {
+                    too_late_to_cancel(cx, report, &before, (model, env), failure).await
+                }
+                _ => Err(failure),
+            };
         }
-        SignalKind::RollForward => flag_signal!(force_roll_forward_promotion),
-        SignalKind::ForceCancel => flag_signal!(force_cancel_promotion),
-        SignalKind::Pause => flag_signal!(pause_promotion),
-        SignalKind::Resume => flag_signal!(resume_promotion),
     };
     if let Some(said) = &summary.message {
         cx.out.event(&format!("{target}: {}: {said}", kind.verb()));
@@ -498,7 +516,8 @@ async fn send_signal(
         (Some(wait), Some(candidate)) => {
             let intent = match kind {
                 SignalKind::Cancel | SignalKind::ForceCancel => Intent::Cancel,
-                _ => Intent::Promote,
+                SignalKind::Pause => Intent::Pause,
+                SignalKind::RollForward | SignalKind::Resume => Intent::Promote,
             };
             watch::promotion(
                 &cx.client,
@@ -537,6 +556,40 @@ async fn send_signal(
             );
             Ok(())
         }
+    }
+}
+
+/// A cancel the API refused (400 "no in progress promotion"): if the candidate the command saw
+/// has meanwhile gone live, the cancel came too late (exit 8), which is what the pipeline must
+/// know; otherwise the refusal stands.
+async fn too_late_to_cancel(
+    cx: &Context,
+    report: &mut Report,
+    before: &EnvironmentV1,
+    (model, env): (&str, &str),
+    refused: Failure,
+) -> Result<(), Failure> {
+    let Some(candidate) = before.candidate_deployment.as_ref().map(|d| d.id.clone()) else {
+        return Err(refused);
+    };
+    if refused.exit != Exit::Refused {
+        return Err(refused);
+    }
+    let after = read_environment(cx, model, env).await?;
+    watch::record_environment(report, &after);
+    match &after.current_deployment {
+        Some(current) if current.id == candidate => {
+            report.end(
+                Exit::Failed,
+                "succeeded",
+                format!(
+                    "too late: the promotion ended before the cancel arrived; {candidate} is the \
+                     current deployment of {model}/{env}"
+                ),
+            );
+            Ok(())
+        }
+        _ => Err(refused),
     }
 }
 
@@ -585,6 +638,7 @@ async fn wait(
     target: &ModelEnv,
     deployment: Option<&str>,
     timing: &Timing,
+    intent: Intent,
 ) -> Result<(), Failure> {
     set_model_target(report, target);
     let (model, env) = (target.model.as_str(), target.env.as_str());
@@ -687,7 +741,7 @@ async fn wait(
         &candidate,
         Before::Seen(&before),
         &timing,
-        Intent::Promote,
+        intent,
     )
     .await
 }

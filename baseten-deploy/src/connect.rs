@@ -17,6 +17,16 @@ pub fn client(
     global: &GlobalArgs,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Client, Failure> {
+    // The key from the variable is cleaned as the key file's line is: a CI secret pasted with a
+    // trailing newline, or saved with a BOM, is still the key.
+    let env = |name: &str| {
+        let value = env(name)?;
+        if name == API_KEY_VAR {
+            Some(clean_key(&value).to_owned()).filter(|key| !key.is_empty())
+        } else {
+            Some(value)
+        }
+    };
     let mut builder = ClientBuilder::from_env_with(&env)
         .user_agent(format!("{USER_AGENT} {}", baseten_api::DEFAULT_USER_AGENT))
         .connect_timeout(global.connect_timeout);
@@ -46,7 +56,14 @@ pub fn client(
         .map_err(|error| explain(error, url_source, key_from_file))
 }
 
-/// The first line of the key file, trimmed. Errors name the file, never its content.
+/// A key as pasted: without a UTF-8 byte order mark and surrounding whitespace (a trailing
+/// newline, most often).
+fn clean_key(raw: &str) -> &str {
+    raw.trim().trim_start_matches('\u{feff}').trim()
+}
+
+/// The first line of the key file, cleaned as the variable is. Errors name the file, never its
+/// content.
 fn read_key_file(path: &Path) -> Result<String, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::new(
@@ -54,12 +71,18 @@ fn read_key_file(path: &Path) -> Result<String, Failure> {
             format!("--api-key-file {}: cannot read it: {e}", path.display()),
         )
     })?;
-    let key = text.lines().next().unwrap_or("").trim();
+    let text = text.trim_start_matches('\u{feff}');
+    let key = clean_key(text.lines().next().unwrap_or(""));
     if key.is_empty() {
+        let why = if text.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "its first line is blank (the key must be on the first line)"
+        };
         return Err(Failure::new(
             Exit::Usage,
             format!(
-                "--api-key-file {}: the file is empty; put the API key on its first line",
+                "--api-key-file {}: {why}; put the API key on its first line",
                 path.display()
             ),
         ));
@@ -92,4 +115,24 @@ fn explain(error: ConfigError, url_source: &str, key_from_file: bool) -> Failure
     let mut failure = Failure::new(Exit::Usage, message);
     failure.hint = hint;
     failure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_key;
+
+    #[test]
+    fn a_pasted_key_loses_its_newline_its_bom_and_surrounding_blanks() {
+        for raw in [
+            "k-123",
+            "k-123\n",
+            "k-123\r\n",
+            " k-123 ",
+            "\u{feff}k-123\n",
+            "\u{feff} k-123\t",
+        ] {
+            assert_eq!(clean_key(raw), "k-123", "{raw:?}");
+        }
+        assert_eq!(clean_key("\u{feff}\n"), "");
+    }
 }

@@ -27,14 +27,18 @@ pub enum Exit {
     /// The environment was deleted during the wait (Baseten cancels a promotion in progress
     /// when its environment is deleted; the environment then answers 404).
     EnvironmentDeleted,
+    /// A bug in baseten-deploy (it panicked); the document and summary are still written.
+    Internal,
     /// SIGINT (Ctrl-C).
     Interrupted,
+    /// SIGTERM (a CI runner stopping the job).
+    Terminated,
 }
 
 impl Exit {
     /// Every exit code, for the test that compares them with `--help`.
     #[cfg(test)]
-    pub const ALL: [Exit; 11] = [
+    pub const ALL: [Exit; 13] = [
         Exit::Done,
         Exit::Usage,
         Exit::Auth,
@@ -45,7 +49,9 @@ impl Exit {
         Exit::Failed,
         Exit::Canceled,
         Exit::EnvironmentDeleted,
+        Exit::Internal,
         Exit::Interrupted,
+        Exit::Terminated,
     ];
 
     pub fn code(self) -> u8 {
@@ -60,7 +66,9 @@ impl Exit {
             Exit::Failed => 8,
             Exit::Canceled => 9,
             Exit::EnvironmentDeleted => 10,
+            Exit::Internal => 11,
             Exit::Interrupted => 130,
+            Exit::Terminated => 143,
         }
     }
 
@@ -77,7 +85,9 @@ impl Exit {
             Exit::Failed => "failed",
             Exit::Canceled => "canceled",
             Exit::EnvironmentDeleted => "environment_deleted",
+            Exit::Internal => "internal",
             Exit::Interrupted => "interrupted",
+            Exit::Terminated => "terminated",
         }
     }
 

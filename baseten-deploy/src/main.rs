@@ -17,13 +17,14 @@ mod report;
 mod watch;
 
 use std::io::IsTerminal;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, OutputFormat};
 use crate::commands::Context;
 use crate::exit::Exit;
 use crate::failure::Failure;
@@ -32,10 +33,12 @@ use crate::report::Report;
 
 fn main() -> ExitCode {
     let started = Instant::now();
-    // Usage errors exit 2 and `--help` / `--version` exit 0, as clap does.
-    let cli = Cli::parse();
-    init_logs(cli.global.verbose);
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error, &env, started),
+    };
+    init_logs(cli.global.verbose);
 
     let out = Output::new(cli.global.output);
     let mut report = Report::new(commands::name(&cli.command));
@@ -43,26 +46,99 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
     {
-        Ok(runtime) => runtime.block_on(run(&cli, &env, &out, &mut report)),
+        Ok(runtime) => {
+            // A bug must not cost the pipeline its document and summary: the panic is caught,
+            // and the run ends as an internal error (the default hook has printed where).
+            let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                runtime.block_on(run(&cli, &env, &out, &mut report));
+            }));
+            if let Err(panic) = ran {
+                report.fail(internal_error(&*panic));
+            }
+        }
         Err(error) => report.fail(Failure::new(
             Exit::Server,
             format!("cannot start the async runtime: {error}"),
         )),
     }
+    conclude(&out, &report, &env, started)
+}
 
-    out.finish(&report);
-    if github::active(&env) {
-        if let Some(line) = github::annotation(&report) {
+/// Prints the result, the GitHub annotation and summary, and gives the exit code.
+fn conclude(
+    out: &Output,
+    report: &Report,
+    env: &impl Fn(&str) -> Option<String>,
+    started: Instant,
+) -> ExitCode {
+    out.finish(report);
+    if github::active(env) {
+        if let Some(line) = github::annotation(report) {
             out.ci_line(&line);
         }
         if let Some(path) = env("GITHUB_STEP_SUMMARY")
             && let Err(warning) =
-                github::append_summary(&PathBuf::from(path), &report, started.elapsed())
+                github::append_summary(&PathBuf::from(path), report, started.elapsed())
         {
             out.ci_line(&format!("::warning::{warning}"));
         }
     }
     ExitCode::from(report.exit().code())
+}
+
+/// The command line could not be parsed (or asked for help): clap's text on stderr (help and
+/// version on stdout, exit 0), and, with `--output json`, the usage document on stdout too, so
+/// that the next step always has one to read.
+fn usage_error(
+    error: &clap::Error,
+    env: &impl Fn(&str) -> Option<String>,
+    started: Instant,
+) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let format = cli::output_format_in(&args);
+    if format == OutputFormat::Text {
+        let _ = error.print();
+        return ExitCode::from(Exit::Usage.code());
+    }
+    // clap's text stays on stderr, where a person looks; stdout gets the document.
+    let _ = error.print();
+    let mut report = Report::new(cli::subcommand_in(&args).unwrap_or("baseten-deploy"));
+    let rendered = error.render().to_string();
+    let message = rendered
+        .lines()
+        .next()
+        .unwrap_or("the command line could not be parsed")
+        .trim_start_matches("error: ")
+        .to_owned();
+    report.fail(Failure::new(Exit::Usage, message).hint(
+        "`baseten-deploy --help` lists the commands; `baseten-deploy <command> --help` their flags",
+    ));
+    conclude(&Output::new(format), &report, env, started)
+}
+
+/// A panic, as a failure: what it said, and that it is our bug.
+fn internal_error(panic: &(dyn std::any::Any + Send)) -> Failure {
+    let said = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    Failure::new(
+        Exit::Internal,
+        format!("internal error in baseten-deploy: {said}"),
+    )
+    .hint(
+        "this is a bug: please report it with the command line (not the key); a request already \
+         sent may have taken effect: `baseten-deploy status` shows where things stand",
+    )
 }
 
 /// Builds the client and runs the command until it ends or SIGINT arrives. An interrupt drops
@@ -90,12 +166,18 @@ async fn run(cli: &Cli, env: &impl Fn(&str) -> Option<String>, out: &Output, rep
             None => std::future::pending().await,
         }
     };
+    // Debug builds only: the tests' way to check that a bug (a panic) still ends with a
+    // document, a summary and exit 11. Release builds have no such switch.
+    #[cfg(debug_assertions)]
+    if env("BASETEN_DEPLOY_TEST_PANIC").is_some() {
+        panic!("BASETEN_DEPLOY_TEST_PANIC is set");
+    }
     let finished = {
         let command = commands::run(&cli.command, &cx, report);
         tokio::pin!(command);
         tokio::select! {
             result = &mut command => Ended::Finished(result),
-            () = interrupted => Ended::Interrupted,
+            signal = interrupted => Ended::Signalled(signal),
             () = deadline => Ended::Deadline,
         }
     };
@@ -117,18 +199,21 @@ async fn run(cli: &Cli, env: &impl Fn(&str) -> Option<String>, out: &Output, rep
                 ),
             );
         }
-        Ended::Interrupted => {
+        Ended::Signalled(exit) => {
+            let what = if exit == Exit::Terminated {
+                "terminated (SIGTERM)"
+            } else {
+                "interrupted"
+            };
             let failure = match out.last_state() {
-                Some(state) => Failure::new(
-                    Exit::Interrupted,
-                    format!("interrupted: stopped waiting; last seen: {state}"),
-                )
-                .hint("nothing was canceled: the promotion goes on"),
-                None => Failure::new(Exit::Interrupted, "interrupted before the command finished")
-                    .hint(
-                        "a request already sent may have taken effect: `baseten-deploy status` \
+                Some(state) => {
+                    Failure::new(exit, format!("{what}: stopped waiting; last seen: {state}"))
+                        .hint("nothing was canceled: the promotion goes on")
+                }
+                None => Failure::new(exit, format!("{what} before the command finished")).hint(
+                    "a request already sent may have taken effect: `baseten-deploy status` \
                          shows where things stand",
-                    ),
+                ),
             };
             report.fail(failure);
         }
@@ -142,23 +227,38 @@ const DEADLINE_MARGIN: std::time::Duration = std::time::Duration::from_millis(50
 /// How the command's future ended.
 enum Ended {
     Finished(Result<(), Failure>),
-    Interrupted,
+    /// SIGINT or SIGTERM: its exit code.
+    Signalled(Exit),
     Deadline,
 }
 
-/// Resolves on the first SIGINT (Ctrl-C). The handler is installed when this is called.
-fn interrupt() -> impl std::future::Future<Output = ()> {
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (a CI runner stopping the job: GitLab,
+/// Jenkins, Buildkite and Kubernetes send it), with the exit code it means. The handlers are
+/// installed when this is called.
+fn interrupt() -> impl std::future::Future<Output = Exit> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let stream = signal(SignalKind::interrupt());
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
         async move {
-            match stream {
-                Ok(mut stream) => {
-                    stream.recv().await;
+            // A handler that could not be installed never resolves, and that signal keeps its
+            // default effect.
+            let interrupted = async {
+                match interrupt {
+                    Ok(mut stream) => stream.recv().await,
+                    Err(_) => std::future::pending().await,
                 }
-                // No handler: never resolves, and Ctrl-C keeps its default effect.
-                Err(_) => std::future::pending().await,
+            };
+            let terminated = async {
+                match terminate {
+                    Ok(mut stream) => stream.recv().await,
+                    Err(_) => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = interrupted => Exit::Interrupted,
+                _ = terminated => Exit::Terminated,
             }
         }
     }
@@ -168,6 +268,7 @@ fn interrupt() -> impl std::future::Future<Output = ()> {
             if tokio::signal::ctrl_c().await.is_err() {
                 std::future::pending::<()>().await;
             }
+            Exit::Interrupted
         }
     }
 }

@@ -146,7 +146,7 @@ impl Report {
     pub fn fail(&mut self, failure: Failure) {
         let outcome = match failure.exit {
             Exit::WaitTimedOut => "timed_out",
-            Exit::Interrupted => "interrupted",
+            Exit::Interrupted | Exit::Terminated => "interrupted",
             _ => "error",
         };
         self.end(failure.exit, outcome, failure.message.clone());

@@ -1,6 +1,7 @@
 //! Waiting, on the library's waiters: progress goes to the output, and each way a wait can end
 //! becomes an outcome, an exit code and a sentence.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baseten_api::Client;
@@ -23,6 +24,8 @@ pub enum Intent {
     Promote,
     /// cancel, force-cancel: the candidate should not.
     Cancel,
+    /// pause, `wait --until paused`: traffic should stop moving (paused, or ended).
+    Pause,
 }
 
 impl Intent {
@@ -31,7 +34,7 @@ impl Intent {
     fn exit_if_not_promoted(self, otherwise: Exit) -> Exit {
         match self {
             Intent::Cancel => Exit::Done,
-            Intent::Promote => otherwise,
+            Intent::Promote | Intent::Pause => otherwise,
         }
     }
 }
@@ -69,6 +72,9 @@ pub async fn promotion(
     let target = format!("{model_id}/{env}");
     let progress_out = out.clone();
     let progress_target = target.clone();
+    // The promotion as the last read showed it, for the report (`promotion`: as last seen).
+    let last_seen = Arc::new(Mutex::new(None::<PromotionSummary>));
+    let seen = last_seen.clone();
     let started = Instant::now();
     let wait = client
         .wait_for_promotion(model_id, env, deployment_id)
@@ -79,21 +85,64 @@ pub async fn promotion(
         .on_progress(move |progress| {
             let percent = progress.status.as_ref().map(|_| progress.percent_traffic);
             progress_out.progress(&format!("{progress_target}: {progress}"), percent);
+            *seen.lock().unwrap_or_else(|p| p.into_inner()) =
+                progress.status.as_ref().map(|status| PromotionSummary {
+                    status: status.to_string(),
+                    percent_traffic: progress.percent_traffic,
+                    error_message: None,
+                });
         });
     let wait = match before {
         Before::Promoting => wait,
         Before::Seen(environment) => wait.already_seen(environment),
     };
+    let wait = if intent == Intent::Pause {
+        wait.until_paused()
+    } else {
+        wait
+    };
     let result = wait.await;
+    let last_promotion = || last_seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
     report.waited(started.elapsed());
     let outcome = result.map_err(|error| wait_failure(report, error, &target))?;
 
     use Intent::*;
     use PromotionOutcome as P;
     let (exit, outcome_name, message) = match (&outcome, intent) {
+        (P::Succeeded { deployment }, Pause) => {
+            report.current_deployment = Some(DeploymentSummary::of(deployment));
+            report.promotion = last_promotion();
+            (
+                Exit::Done,
+                "succeeded",
+                format!(
+                    "the promotion ended before it paused: {} is the current deployment of \
+                     {target}",
+                    deployment.id
+                ),
+            )
+        }
+        (
+            P::Paused {
+                percent_traffic,
+                last,
+            },
+            _,
+        ) => {
+            record_environment(report, last);
+            (
+                Exit::Done,
+                "paused",
+                format!(
+                    "the promotion of {deployment_id} to {target} is paused at {percent_traffic}% \
+                     to the candidate; {} is current",
+                    current_id(last)
+                ),
+            )
+        }
         (P::Succeeded { deployment }, Promote) => {
             report.current_deployment = Some(DeploymentSummary::of(deployment));
-            report.promotion = None;
+            report.promotion = last_promotion();
             (
                 Exit::Done,
                 "succeeded",
@@ -102,7 +151,7 @@ pub async fn promotion(
         }
         (P::Succeeded { deployment }, Cancel) => {
             report.current_deployment = Some(DeploymentSummary::of(deployment));
-            report.promotion = None;
+            report.promotion = last_promotion();
             (
                 Exit::Failed,
                 "succeeded",

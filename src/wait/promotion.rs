@@ -45,6 +45,14 @@ pub enum PromotionOutcome {
         /// The environment as last read.
         last: Box<EnvironmentV1>,
     },
+    /// The promotion is `PAUSED`: traffic has stopped moving. Only when asked for with
+    /// [`PromotionWait::until_paused`].
+    Paused {
+        /// The share of traffic on the candidate where it paused.
+        percent_traffic: i64,
+        /// The environment as last read.
+        last: Box<EnvironmentV1>,
+    },
     /// The environment answered 404 after it had been read: it was deleted, which cancels a
     /// promotion in progress (Baseten's `DELETE …/environments/{env_name}`).
     EnvironmentDeleted {
@@ -102,6 +110,7 @@ pub struct PromotionWait<'a> {
     settle: Duration,
     already_seen: Option<EnvironmentV1>,
     environment_exists: bool,
+    until_paused: bool,
     polling: Polling,
     clock: Arc<dyn WaitClock>,
     on_progress: Option<ProgressCallback<'a>>,
@@ -128,6 +137,7 @@ impl<'a> PromotionWait<'a> {
             settle: DEFAULT_SETTLE,
             already_seen: None,
             environment_exists: false,
+            until_paused: false,
             polling: Polling::default(),
             clock: Arc::new(TokioClock::default()),
             on_progress: None,
@@ -184,6 +194,15 @@ impl<'a> PromotionWait<'a> {
         self
     }
 
+    /// Also ends when the promotion is `PAUSED` ([`PromotionOutcome::Paused`]): for a pipeline
+    /// that pauses a rollout to run its own checks and must know when traffic has stopped
+    /// moving. Baseten pauses at the next step boundary, so this can take a step's time after
+    /// the pause was accepted. A promotion that ends first ends the wait as usual.
+    pub fn until_paused(mut self) -> Self {
+        self.until_paused = true;
+        self
+    }
+
     /// Called with every change the waiter sees (not with unchanged polls).
     pub fn on_progress(mut self, callback: impl FnMut(&PromotionProgress) + Send + 'a) -> Self {
         self.on_progress = Some(Box::new(callback));
@@ -220,6 +239,7 @@ impl<'a> IntoFuture for PromotionWait<'a> {
                     if self.environment_exists {
                         classifier.environment_exists();
                     }
+                    classifier.until_paused = self.until_paused;
                     if let Some(environment) = &self.already_seen {
                         classifier.already_seen(environment);
                     }
@@ -339,6 +359,8 @@ pub(crate) struct Classifier {
     last_status: Option<Status>,
     /// When ours was first seen gone after being seen in progress (end of that read).
     gone_since: Option<Duration>,
+    /// End the wait when ours is `PAUSED`.
+    pub(crate) until_paused: bool,
 }
 
 impl Classifier {
@@ -352,6 +374,7 @@ impl Classifier {
             other_since_ours: false,
             last_status: None,
             gone_since: None,
+            until_paused: false,
         }
     }
 
@@ -441,6 +464,14 @@ impl Classifier {
                 self.last_status = Some(status.clone());
             }
             self.gone_since = None;
+            if let Some(promotion) =
+                promotion.filter(|p| self.until_paused && p.status == Status::Paused)
+            {
+                return Verdict::Done(PromotionOutcome::Paused {
+                    percent_traffic: promotion.percent_traffic_to_new_version,
+                    last: last(),
+                });
+            }
             return Verdict::Waiting;
         }
         // Rule 3.
@@ -726,6 +757,34 @@ mod tests {
         assert!(matches!(
             outcome,
             Some((3, PromotionOutcome::Succeeded { .. }))
+        ));
+    }
+
+    #[test]
+    fn until_paused_ends_at_paused_and_only_when_asked() {
+        let steps = [
+            environment(Some("old"), Some("new"), Some(("RAMPING_UP", 25))),
+            environment(Some("old"), Some("new"), Some(("PAUSED", 50))),
+            environment(Some("new"), None, None),
+        ];
+        assert!(matches!(
+            run(&steps),
+            Some((2, PromotionOutcome::Succeeded { .. }))
+        ));
+        let mut classifier = classifier();
+        classifier.until_paused = true;
+        let verdicts: Vec<_> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| classifier.observe(step, at(10 * i as u64)).verdict)
+            .collect();
+        assert!(matches!(verdicts[0], Verdict::Waiting));
+        assert!(matches!(
+            verdicts[1],
+            Verdict::Done(PromotionOutcome::Paused {
+                percent_traffic: 50,
+                ..
+            })
         ));
     }
 

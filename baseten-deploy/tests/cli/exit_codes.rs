@@ -2,9 +2,7 @@
 
 use std::time::Duration;
 
-use crate::support::{deploy, mock, mock_with, run, spawn};
-
-const FAST: [&str; 2] = ["--poll-interval", "100ms"];
+use crate::support::{FAST, deploy, mock, mock_with, run, spawn};
 
 #[test]
 fn two_usage_and_configuration() {

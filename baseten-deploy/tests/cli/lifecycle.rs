@@ -1,8 +1,6 @@
 //! Every subcommand doing its job, checked by what it prints and by the mock's state after it.
 
-use crate::support::{deploy, mock, run, spawn};
-
-const FAST: [&str; 2] = ["--poll-interval", "100ms"];
+use crate::support::{FAST, deploy, mock, run, spawn};
 
 fn status_json(url: &str, model: &str, env: &str) -> serde_json::Value {
     let status =

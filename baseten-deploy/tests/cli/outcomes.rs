@@ -7,9 +7,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::scripted::{Answer, Scripted, environment};
-use crate::support::{Run, deploy, mock, mock_with, run, spawn};
+use crate::support::{FAST, Run, deploy, mock, mock_with, run, spawn};
 
-const FAST: [&str; 2] = ["--poll-interval", "100ms"];
 const SETTLE: [&str; 2] = ["--settle", "2s"];
 
 /// The mock with the adversarial timings that bear on a promotion's ending, or none of them.
@@ -297,7 +296,7 @@ fn a_deadline_is_a_deadline_when_the_server_stops_answering() {
             "--env",
             "production",
         ])
-        .args(["--timeout", "3s", "--poll-interval", "500ms"]));
+        .args(["--timeout", "3s", "--poll-interval", "1s"]));
     let took = started.elapsed();
     assert_eq!(waited.code, 7, "{waited:#?}");
     assert!(took < Duration::from_secs(4), "took {took:?}: {waited:#?}");

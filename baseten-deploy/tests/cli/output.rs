@@ -1,9 +1,7 @@
 //! What the tool prints: `--help`, the JSON documents (a stable schema, snapshot-tested), the
 //! logs at the highest verbosity (no key), and the GitHub Actions summary and annotation.
 
-use crate::support::{KEY, deploy, mock, run, stable_json};
-
-const FAST: [&str; 2] = ["--poll-interval", "100ms"];
+use crate::support::{FAST, KEY, deploy, mock, run, stable_json};
 
 #[test]
 fn help() {
@@ -32,12 +30,13 @@ fn json_documents() {
         "--deployment",
         "dpl-roll-v2",
         "--wait",
-        "--poll-interval",
-        "100ms",
+        FAST[0],
+        FAST[1],
     ]);
     insta::assert_snapshot!("json_promote_succeeded", succeeded);
     assert!(
-        events.contains("RAMPING_UP 50% to the candidate"),
+        // The first read comes before the first 1 s step, at the 1 s polling floor.
+        events.contains("RELEASING 0% to the candidate"),
         "{events}"
     );
 
@@ -50,8 +49,8 @@ fn json_documents() {
         "--deployment",
         "dpl-broken-v2",
         "--wait",
-        "--poll-interval",
-        "100ms",
+        FAST[0],
+        FAST[1],
     ]);
     insta::assert_snapshot!("json_promote_failed", failed);
 

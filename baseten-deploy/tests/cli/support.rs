@@ -132,6 +132,9 @@ pub fn mock_with(extra: &[&str]) -> Mock {
     Mock { child, url }
 }
 
+/// The fastest polling the CLI allows (`--poll-interval` has a floor of 1 s).
+pub const FAST: [&str; 2] = ["--poll-interval", "1s"];
+
 /// What a run printed and how it exited.
 #[derive(Debug)]
 pub struct Run {
