@@ -63,7 +63,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
     pub connect_timeout: Duration,
 
-    /// `text`: a line per event; `json`: one JSON document on stdout, events on stderr.
+    /// `text`: a line per event; `json`: one JSON document on stdout, events on stderr;
+    /// `jsonl`: a JSON line per event on stdout, the document last.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 
@@ -79,6 +80,9 @@ pub enum OutputFormat {
     Text,
     /// One JSON document (schema in baseten-deploy/README.md).
     Json,
+    /// One JSON object per line as the command goes (requests, retries, progress), the final
+    /// document as the last line.
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,6 @@
-//! GitHub Actions: a Markdown summary of the run appended to `$GITHUB_STEP_SUMMARY`, and an
-//! `::error::` annotation when the command did not succeed (shown on the run's page).
+//! GitHub Actions: a Markdown summary of the run appended to `$GITHUB_STEP_SUMMARY`, the step's
+//! outputs appended to `$GITHUB_OUTPUT` (for the next step: `steps.<id>.outputs.outcome`, …),
+//! and one `::error::` annotation when the command did not succeed (shown on the run's page).
 
 use std::io::Write;
 use std::path::Path;
@@ -79,12 +80,91 @@ pub fn summary(report: &Report, took: Duration) -> String {
         "Duration",
         humantime::format_duration(round(took)).to_string(),
     );
-    row("Message", report.message.clone());
+    row("Message", bounded(&report.message));
     if let Some(hint) = report.error.as_ref().and_then(|e| e.hint.as_ref()) {
-        row("What to do", hint.clone());
+        row("What to do", bounded(hint));
     }
     text.push('\n');
     text
+}
+
+/// The most of one free-text value the summary shows. GitHub refuses a step's summary over
+/// 1 MiB (and shows none of it); the other cells are ids and short words, so a summary stays
+/// far below that whatever a message says.
+const CELL_LIMIT: usize = 16 * 1024;
+
+/// `text`, cut at [`CELL_LIMIT`] bytes (on a character boundary) with a note that it was.
+fn bounded(text: &str) -> String {
+    if text.len() <= CELL_LIMIT {
+        return text.to_owned();
+    }
+    let mut end = CELL_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes cut)", &text[..end], text.len() - end)
+}
+
+/// The step's outputs, in GitHub's `$GITHUB_OUTPUT` format: `name=value`, or, for a value with
+/// a line break, `name<<delimiter` … `delimiter` with a random delimiter the value does not
+/// contain (a fixed one could be forged by a message).
+pub fn outputs(report: &Report, delimiter_seed: u64) -> String {
+    let id = |d: &Option<crate::report::DeploymentSummary>| {
+        d.as_ref().map(|d| d.id.clone()).unwrap_or_default()
+    };
+    let values = [
+        ("outcome", report.outcome.to_owned()),
+        ("exit-code", report.exit_code.to_string()),
+        ("deployment-id", id(&report.deployment)),
+        ("previous-deployment-id", id(&report.previous_deployment)),
+        ("current-deployment-id", id(&report.current_deployment)),
+        (
+            "percent-traffic",
+            report
+                .promotion
+                .as_ref()
+                .map(|p| p.percent_traffic.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "waited-seconds",
+            report.waited_seconds.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+        ("message", report.message.clone()),
+    ];
+    let mut text = String::new();
+    for (name, value) in values {
+        if value.contains(['\n', '\r']) {
+            let mut seed = delimiter_seed;
+            let delimiter = loop {
+                let candidate = format!("ghadelimiter_{seed:016x}");
+                if !value.contains(&candidate) {
+                    break candidate;
+                }
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            };
+            text += &format!("{name}<<{delimiter}\n{value}\n{delimiter}\n");
+        } else {
+            text += &format!("{name}={value}\n");
+        }
+    }
+    text
+}
+
+/// Appends the outputs to the file `$GITHUB_OUTPUT` names.
+pub fn append_outputs(path: &Path, report: &Report) -> Result<(), String> {
+    use std::hash::{BuildHasher, Hasher};
+    // A random delimiter without a dependency: std's hasher keys are random per process.
+    let seed = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("cannot open GITHUB_OUTPUT {}: {e}", path.display()))?;
+    file.write_all(outputs(report, seed).as_bytes())
+        .map_err(|e| format!("cannot write GITHUB_OUTPUT {}: {e}", path.display()))
 }
 
 fn round(duration: Duration) -> Duration {
@@ -111,6 +191,34 @@ fn escape_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outputs_use_a_delimiter_the_value_does_not_contain() {
+        let mut report = Report::new("promote");
+        report.end(crate::exit::Exit::Done, "succeeded", "one line");
+        let single = outputs(&report, 7);
+        assert!(single.contains("outcome=succeeded\n"), "{single}");
+        assert!(single.contains("message=one line\n"), "{single}");
+        assert!(single.contains("deployment-id=\n"), "{single}");
+
+        // A message that tries to end the value early with the delimiter seed 7 would give.
+        let forged = "line one\nghadelimiter_0000000000000007\nexit-code=0";
+        report.end(crate::exit::Exit::Failed, "failed", forged);
+        let multi = outputs(&report, 7);
+        let (_, rest) = multi.split_once("message<<").expect("a heredoc");
+        let (delimiter, body) = rest.split_once('\n').unwrap();
+        assert_ne!(delimiter, "ghadelimiter_0000000000000007");
+        assert_eq!(body, format!("{forged}\n{delimiter}\n"));
+    }
+
+    #[test]
+    fn a_huge_message_keeps_the_summary_far_below_github_s_limit() {
+        let mut report = Report::new("promote");
+        report.end(crate::exit::Exit::Failed, "failed", "é".repeat(1 << 20));
+        let text = summary(&report, Duration::from_secs(3));
+        assert!(text.len() < 64 * 1024, "{} bytes", text.len());
+        assert!(text.contains("bytes cut)"));
+    }
 
     #[test]
     fn annotation_escapes_what_would_end_or_split_it() {

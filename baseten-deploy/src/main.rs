@@ -9,6 +9,7 @@
 mod cli;
 mod commands;
 mod connect;
+mod events;
 mod exit;
 mod failure;
 mod github;
@@ -38,9 +39,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error, &env, started),
     };
-    init_logs(cli.global.verbose);
-
-    let out = Output::new(cli.global.output);
+    let out = Output::new(cli.global.output).in_github_actions(github::active(&env));
+    init_logs(cli.global.verbose, &out, cli.global.output);
     let mut report = Report::new(commands::name(&cli.command));
     match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -82,6 +82,12 @@ fn conclude(
         {
             out.ci_line(&format!("::warning::{warning}"));
         }
+    }
+    // Wherever a step-outputs file is given (GitHub Actions, or a runner that mimics it).
+    if let Some(path) = env("GITHUB_OUTPUT")
+        && let Err(warning) = github::append_outputs(&PathBuf::from(path), report)
+    {
+        out.ci_line(&format!("::warning::{warning}"));
     }
     ExitCode::from(report.exit().code())
 }
@@ -274,17 +280,29 @@ fn interrupt() -> impl std::future::Future<Output = Exit> {
 }
 
 /// `-v` shows the client's requests and retries, `-vv` debug, `-vvv` trace, all on stderr. The
-/// client never logs the API key (its Debug is redacted), at any level.
-fn init_logs(verbose: u8) {
+/// client never logs the API key (its Debug is redacted), at any level. With `--output jsonl`,
+/// the client's requests, retries and failed reads also go to stdout as JSON lines.
+fn init_logs(verbose: u8, out: &Output, format: OutputFormat) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
     let level = match verbose {
-        0 => return,
-        1 => tracing::Level::INFO,
-        2 => tracing::Level::DEBUG,
-        _ => tracing::Level::TRACE,
+        0 => None,
+        1 => Some(tracing::Level::INFO),
+        2 => Some(tracing::Level::DEBUG),
+        _ => Some(tracing::Level::TRACE),
     };
-    tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let logs = level.map(|level| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_filter(LevelFilter::from_level(level))
+    });
+    let events = (format == OutputFormat::Jsonl).then(|| {
+        events::JsonlEvents { out: out.clone() }
+            .with_filter(Targets::new().with_target("baseten_api", tracing::Level::INFO))
+    });
+    if logs.is_none() && events.is_none() {
+        return;
+    }
+    tracing_subscriber::registry().with(logs).with(events).init();
 }

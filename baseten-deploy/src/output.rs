@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::OutputFormat;
-use crate::report::Report;
+use crate::report::{Report, SCHEMA_VERSION};
 
 /// The output of one run, shared with the waiters' progress callbacks (which must be `Send`).
 #[derive(Clone)]
@@ -21,6 +21,9 @@ struct State {
     bar: Option<ProgressBar>,
     /// The last state a wait reported, printed if the wait is interrupted.
     last_state: Option<String>,
+    /// In GitHub Actions: a wait's lines go inside a collapsed `::group::`.
+    github: bool,
+    group_open: bool,
 }
 
 impl Output {
@@ -33,7 +36,15 @@ impl Output {
             bar_allowed,
             bar: None,
             last_state: None,
+            github: false,
+            group_open: false,
         })))
+    }
+
+    /// In GitHub Actions, a wait's progress lines are folded into one group on the job's page.
+    pub fn in_github_actions(self, github: bool) -> Self {
+        self.state().github = github;
+        self
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -43,10 +54,24 @@ impl Output {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// One JSON line (`--output jsonl`), stamped with the schema version.
+    pub fn jsonl(&self, value: &serde_json::Value) {
+        let mut value = value.clone();
+        if let Some(map) = value.as_object_mut() {
+            map.insert("schema_version".into(), SCHEMA_VERSION.into());
+        }
+        let _state = self.state();
+        print_line(&value.to_string());
+    }
+
     /// One line about what happened.
     pub fn event(&self, line: &str) {
         let state = self.state();
         match state.format {
+            OutputFormat::Jsonl => {
+                drop(state);
+                self.jsonl(&serde_json::json!({"type": "event", "message": line}));
+            }
             OutputFormat::Json => {
                 let _ = writeln!(std::io::stderr().lock(), "{line}");
             }
@@ -59,7 +84,22 @@ impl Output {
 
     /// A wait's progress: remembered (for an interrupt), printed, and shown on the bar.
     pub fn progress(&self, line: &str, percent_traffic: Option<i64>) {
-        self.state().last_state = Some(line.to_owned());
+        let open_group = {
+            let mut state = self.state();
+            state.last_state = Some(line.to_owned());
+            let open = state.github && !state.group_open;
+            state.group_open |= open;
+            open
+        };
+        if open_group {
+            self.ci_line("::group::baseten-deploy: waiting (a line per change)");
+        }
+        if self.state().format == OutputFormat::Jsonl {
+            self.jsonl(&serde_json::json!({
+                "type": "progress", "message": line, "percent_traffic": percent_traffic
+            }));
+            return;
+        }
         self.event(line);
         let mut state = self.state();
         if let (true, Some(percent)) = (state.bar_allowed, percent_traffic) {
@@ -75,11 +115,22 @@ impl Output {
     /// Prints the result: the document (JSON), or the last line (text; failures on stderr with
     /// what to do).
     pub fn finish(&self, report: &Report) {
+        if std::mem::take(&mut self.state().group_open) {
+            self.ci_line("::endgroup::");
+        }
         let mut state = self.state();
         if let Some(bar) = state.bar.take() {
             bar.finish_and_clear();
         }
         match state.format {
+            // The final document, on one line: the stream's last.
+            OutputFormat::Jsonl => {
+                let mut line = serde_json::to_value(report).unwrap_or_default();
+                if let Some(map) = line.as_object_mut() {
+                    map.insert("type".into(), "result".into());
+                }
+                print_line(&line.to_string());
+            }
             OutputFormat::Json => {
                 let mut out = std::io::stdout().lock();
                 // Serializing plain structs of strings and numbers cannot fail.
@@ -107,7 +158,7 @@ impl Output {
     /// with JSON so that stdout stays one document.
     pub fn ci_line(&self, line: &str) {
         match self.state().format {
-            OutputFormat::Json => {
+            OutputFormat::Json | OutputFormat::Jsonl => {
                 let _ = writeln!(std::io::stderr().lock(), "{line}");
             }
             OutputFormat::Text => print_line(line),
