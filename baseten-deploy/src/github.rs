@@ -128,7 +128,10 @@ pub fn outputs(report: &Report, delimiter_seed: u64) -> String {
         ),
         (
             "waited-seconds",
-            report.waited_seconds.map(|s| s.to_string()).unwrap_or_default(),
+            report
+                .waited_seconds
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
         ),
         ("message", report.message.clone()),
     ];

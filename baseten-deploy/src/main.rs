@@ -118,10 +118,16 @@ fn usage_error(
     let _ = error.print();
     let mut report = Report::new(cli::subcommand_in(&args).unwrap_or("baseten-deploy"));
     let rendered = error.render().to_string();
+    // The explanation, before clap's usage line and tip: "the following required arguments
+    // were not provided: --deployment <ID>".
     let message = rendered
-        .lines()
+        .split("\n\n")
         .next()
-        .unwrap_or("the command line could not be parsed")
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
         .trim_start_matches("error: ")
         .to_owned();
     report.fail(Failure::new(Exit::Usage, message).hint(
@@ -304,5 +310,8 @@ fn init_logs(verbose: u8, out: &Output, format: OutputFormat) {
     if logs.is_none() && events.is_none() {
         return;
     }
-    tracing_subscriber::registry().with(logs).with(events).init();
+    tracing_subscriber::registry()
+        .with(logs)
+        .with(events)
+        .init();
 }

@@ -4,5 +4,6 @@ mod exit_codes;
 mod lifecycle;
 mod outcomes;
 mod output;
+mod pipeline;
 mod scripted;
 mod support;

@@ -245,9 +245,14 @@ impl Running {
 
     /// Sends SIGINT, as Ctrl-C in a terminal or a CI runner's cancel does.
     pub fn interrupt(&self) {
+        self.signal("INT");
+    }
+
+    /// Sends a signal by name (`INT`, `TERM`).
+    pub fn signal(&self, name: &str) {
         // The shell's builtin `kill`: /bin/kill is not on every minimal system.
         let status = Command::new("sh")
-            .args(["-c", &format!("kill -INT {}", self.child.id())])
+            .args(["-c", &format!("kill -{name} {}", self.child.id())])
             .status()
             .expect("sh runs");
         assert!(status.success());
