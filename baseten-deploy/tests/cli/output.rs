@@ -154,7 +154,7 @@ fn on_a_terminal_a_traffic_bar_is_drawn() {
     let mock = mock();
     let command = format!(
         "{} promote --model mdl-roll --env production --deployment dpl-roll-v2 --wait \
-         --poll-interval 100ms",
+         --poll-interval 1s",
         crate::support::DEPLOY
     );
     let mut script = std::process::Command::new("script");
