@@ -8,13 +8,11 @@
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
-use super::clock::{TokioClock, WaitClock};
-use super::engine::{self, NotFound, Observation, Probe, ReadAt, Reader, Verdict};
-use super::promotion::DEFAULT_SETTLE;
-use super::{DEFAULT_WAIT_TIMEOUT, LastSeen, Polling, WaitError};
+use super::engine::{NotFound, Observation, Probe, ReadAt, Reader, Verdict};
+use super::settings::{Ending, Settings, ending_methods, settings_methods};
+use super::{LastSeen, Polling, WaitError};
 use crate::types::{ChainDeploymentV1, ChainEnvironmentV1};
 use crate::{Client, Error};
 
@@ -67,8 +65,6 @@ impl fmt::Display for ChainPromotionProgress {
     }
 }
 
-type ProgressCallback<'a> = Box<dyn FnMut(&ChainPromotionProgress) + Send + 'a>;
-
 /// A wait for a chain promotion, from [`Client::wait_for_chain_promotion`]; `.await` it.
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct ChainPromotionWait<'a> {
@@ -76,13 +72,9 @@ pub struct ChainPromotionWait<'a> {
     chain_id: String,
     env_name: String,
     deployment_id: String,
-    timeout: Duration,
-    start_grace: Duration,
-    settle: Duration,
+    settings: Settings<'a, ChainPromotionProgress>,
+    ending: Ending,
     environment_seen: bool,
-    polling: Polling,
-    clock: Arc<dyn WaitClock>,
-    on_progress: Option<ProgressCallback<'a>>,
 }
 
 impl<'a> ChainPromotionWait<'a> {
@@ -97,60 +89,18 @@ impl<'a> ChainPromotionWait<'a> {
             chain_id: chain_id.to_owned(),
             env_name: env_name.to_owned(),
             deployment_id: deployment_id.to_owned(),
-            timeout: DEFAULT_WAIT_TIMEOUT,
-            start_grace: Duration::from_secs(60),
-            settle: DEFAULT_SETTLE,
+            settings: Settings::default(),
+            ending: Ending::default(),
             environment_seen: false,
-            polling: Polling::default(),
-            clock: Arc::new(TokioClock::default()),
-            on_progress: None,
         }
     }
 
-    /// The deadline (default 30 minutes).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// How often to read (see [`Polling`]).
-    pub fn polling(mut self, polling: Polling) -> Self {
-        self.polling = polling;
-        self
-    }
-
-    /// How long to wait for the deployment to show up as the candidate or the current one
-    /// (default 60 s).
-    pub fn start_grace(mut self, grace: Duration) -> Self {
-        self.start_grace = grace;
-        self
-    }
-
-    /// How long "no longer the candidate, and another deployment current" must hold before the
-    /// wait ends on it (default 10 s), as for [`PromotionWait::settle`](super::PromotionWait::settle).
-    pub fn settle(mut self, settle: Duration) -> Self {
-        self.settle = settle;
-        self
-    }
+    settings_methods!(ChainPromotionProgress);
+    ending_methods!();
 
     /// The environment was read before the wait: a 404 during it means it was deleted.
     pub fn environment_exists(mut self) -> Self {
         self.environment_seen = true;
-        self
-    }
-
-    /// Called with every change the waiter sees.
-    pub fn on_progress(
-        mut self,
-        callback: impl FnMut(&ChainPromotionProgress) + Send + 'a,
-    ) -> Self {
-        self.on_progress = Some(Box::new(callback));
-        self
-    }
-
-    /// The clock to poll by (default: real time).
-    pub fn clock(mut self, clock: Arc<dyn WaitClock>) -> Self {
-        self.clock = clock;
         self
     }
 }
@@ -161,8 +111,11 @@ impl<'a> IntoFuture for ChainPromotionWait<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let mut classifier =
-                ChainClassifier::new(self.deployment_id.clone(), self.start_grace, self.settle);
+            let mut classifier = ChainClassifier::new(
+                self.deployment_id.clone(),
+                self.ending.start_grace,
+                self.ending.settle,
+            );
             if self.environment_seen {
                 classifier.environment_exists();
             }
@@ -178,20 +131,7 @@ impl<'a> IntoFuture for ChainPromotionWait<'a> {
                 },
                 classifier,
             };
-            let mut on_progress = self.on_progress;
-            let mut report = |progress: &ChainPromotionProgress| {
-                if let Some(callback) = on_progress.as_mut() {
-                    callback(progress);
-                }
-            };
-            engine::run(
-                probe,
-                &*self.clock,
-                self.timeout,
-                &self.polling,
-                &mut report,
-            )
-            .await
+            self.settings.run(probe).await
         })
     }
 }

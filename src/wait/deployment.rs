@@ -4,12 +4,10 @@
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
 
-use super::clock::{TokioClock, WaitClock};
-use super::engine::{self, NotFound, Observation, Probe, ReadAt, Reader, Verdict};
-use super::{DEFAULT_WAIT_TIMEOUT, LastSeen, Polling, WaitError};
+use super::engine::{NotFound, Observation, Probe, ReadAt, Reader, Verdict};
+use super::settings::{Settings, settings_methods};
+use super::{LastSeen, Polling, WaitError};
 use crate::types::{ChainDeploymentV1, DeploymentStatusV1 as Status, DeploymentV1};
 use crate::{Client, Error};
 
@@ -125,66 +123,13 @@ impl Deployment for ChainDeploymentV1 {
     }
 }
 
-type ProgressCallback<'a> = Box<dyn FnMut(&DeploymentProgress) + Send + 'a>;
-
-/// What the two deployment waiters share: the settings.
-struct Settings<'a> {
-    timeout: Duration,
-    polling: Polling,
-    clock: Arc<dyn WaitClock>,
-    on_progress: Option<ProgressCallback<'a>>,
-}
-
-impl Default for Settings<'_> {
-    fn default() -> Self {
-        Self {
-            timeout: DEFAULT_WAIT_TIMEOUT,
-            polling: Polling::default(),
-            clock: Arc::new(TokioClock::default()),
-            on_progress: None,
-        }
-    }
-}
-
-macro_rules! settings_methods {
-    () => {
-        /// The deadline (default 30 minutes).
-        pub fn timeout(mut self, timeout: Duration) -> Self {
-            self.settings.timeout = timeout;
-            self
-        }
-
-        /// How often to read, and how long a 404 is tolerated before the deployment is seen
-        /// once (see [`Polling`]).
-        pub fn polling(mut self, polling: Polling) -> Self {
-            self.settings.polling = polling;
-            self
-        }
-
-        /// Called with every status change the waiter sees.
-        pub fn on_progress(
-            mut self,
-            callback: impl FnMut(&DeploymentProgress) + Send + 'a,
-        ) -> Self {
-            self.settings.on_progress = Some(Box::new(callback));
-            self
-        }
-
-        /// The clock to poll by (default: real time).
-        pub fn clock(mut self, clock: Arc<dyn WaitClock>) -> Self {
-            self.settings.clock = clock;
-            self
-        }
-    };
-}
-
 /// A wait for a model deployment, from [`Client::wait_for_deployment`]; `.await` it.
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct DeploymentWait<'a> {
     client: &'a Client,
     model_id: String,
     deployment_id: String,
-    settings: Settings<'a>,
+    settings: Settings<'a, DeploymentProgress>,
 }
 
 impl<'a> DeploymentWait<'a> {
@@ -197,7 +142,7 @@ impl<'a> DeploymentWait<'a> {
         }
     }
 
-    settings_methods!();
+    settings_methods!(DeploymentProgress);
 }
 
 /// A wait for a chain deployment, from [`Client::wait_for_chain_deployment`]; `.await` it.
@@ -206,7 +151,7 @@ pub struct ChainDeploymentWait<'a> {
     client: &'a Client,
     chain_id: String,
     deployment_id: String,
-    settings: Settings<'a>,
+    settings: Settings<'a, DeploymentProgress>,
 }
 
 impl<'a> ChainDeploymentWait<'a> {
@@ -219,31 +164,7 @@ impl<'a> ChainDeploymentWait<'a> {
         }
     }
 
-    settings_methods!();
-}
-
-/// Runs the engine for one deployment probe with its settings.
-async fn wait<'a, P>(
-    probe: P,
-    settings: Settings<'a>,
-) -> Result<DeploymentOutcome<P::State>, WaitError>
-where
-    P: Probe<Progress = DeploymentProgress, Outcome = DeploymentOutcome<<P as Probe>::State>>,
-{
-    let mut on_progress = settings.on_progress;
-    let mut report = |progress: &DeploymentProgress| {
-        if let Some(callback) = on_progress.as_mut() {
-            callback(progress);
-        }
-    };
-    engine::run(
-        probe,
-        &*settings.clock,
-        settings.timeout,
-        &settings.polling,
-        &mut report,
-    )
-    .await
+    settings_methods!(DeploymentProgress);
 }
 
 impl<'a> IntoFuture for DeploymentWait<'a> {
@@ -263,7 +184,7 @@ impl<'a> IntoFuture for DeploymentWait<'a> {
             },
             deployment: std::marker::PhantomData,
         };
-        Box::pin(wait(probe, self.settings))
+        Box::pin(self.settings.run(probe))
     }
 }
 
@@ -284,7 +205,7 @@ impl<'a> IntoFuture for ChainDeploymentWait<'a> {
             },
             deployment: std::marker::PhantomData,
         };
-        Box::pin(wait(probe, self.settings))
+        Box::pin(self.settings.run(probe))
     }
 }
 

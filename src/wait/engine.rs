@@ -155,13 +155,7 @@ pub(crate) async fn run<P: Probe>(
                 }
                 unknown_status = observation.unknown_status;
                 if let Verdict::Done(outcome) = observation.verdict {
-                    tracing::info!(
-                        target: "baseten_api::wait",
-                        subject = %probe.subject(),
-                        polls,
-                        elapsed_ms = finished.as_millis() as u64,
-                        "done"
-                    );
+                    log_done(&probe, polls, finished, "read");
                     return Ok(outcome);
                 }
                 last_state = Some(state);
@@ -173,13 +167,7 @@ pub(crate) async fn run<P: Probe>(
                         last_error = Some(error.to_string());
                     }
                     NotFound::Done(outcome) => {
-                        tracing::info!(
-                            target: "baseten_api::wait",
-                            subject = %probe.subject(),
-                            polls,
-                            elapsed_ms = finished.as_millis() as u64,
-                            "gone"
-                        );
+                        log_done(&probe, polls, finished, "not found");
                         return Ok(outcome);
                     }
                     NotFound::Fail => {
@@ -222,6 +210,18 @@ pub(crate) async fn run<P: Probe>(
         clock.sleep(sleep).await;
         interval = polling.next(interval);
     }
+}
+
+/// The event of a wait that ended with an outcome, seen in a read or in a 404 (`by`).
+fn log_done<P: Probe>(probe: &P, polls: u32, elapsed: Duration, by: &str) {
+    tracing::info!(
+        target: "baseten_api::wait",
+        subject = %probe.subject(),
+        polls,
+        elapsed_ms = elapsed.as_millis() as u64,
+        by,
+        "done"
+    );
 }
 
 /// What a wait had seen when its deadline passed.

@@ -37,6 +37,7 @@ mod model;
 mod promotion;
 #[cfg(test)]
 mod properties;
+mod settings;
 
 use std::time::Duration;
 
@@ -46,7 +47,8 @@ pub use deployment::{
     ChainDeploymentWait, DeploymentOutcome, DeploymentProgress, DeploymentStatusClass,
     DeploymentWait, classify_deployment_status,
 };
-pub use promotion::{DEFAULT_SETTLE, PromotionOutcome, PromotionProgress, PromotionWait};
+pub use promotion::{PromotionOutcome, PromotionProgress, PromotionWait};
+pub use settings::DEFAULT_SETTLE;
 
 use crate::types;
 

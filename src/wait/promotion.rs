@@ -4,12 +4,11 @@
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
-use super::clock::{TokioClock, WaitClock};
-use super::engine::{self, NotFound, Observation, Probe, ReadAt, Reader, Verdict};
-use super::{DEFAULT_WAIT_TIMEOUT, LastSeen, Polling, WaitError};
+use super::engine::{NotFound, Observation, Probe, ReadAt, Reader, Verdict};
+use super::settings::{Ending, Settings, ending_methods, settings_methods};
+use super::{LastSeen, Polling, WaitError};
 use crate::types::{DeploymentV1, EnvironmentV1, InProgressPromotionStatusV1 as Status};
 use crate::{Client, Error};
 
@@ -96,8 +95,6 @@ impl fmt::Display for PromotionProgress {
     }
 }
 
-type ProgressCallback<'a> = Box<dyn FnMut(&PromotionProgress) + Send + 'a>;
-
 /// A wait for a promotion, from [`Client::wait_for_promotion`]; `.await` it.
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct PromotionWait<'a> {
@@ -105,20 +102,12 @@ pub struct PromotionWait<'a> {
     model_id: String,
     env_name: String,
     deployment_id: String,
-    timeout: Duration,
-    start_grace: Duration,
-    settle: Duration,
+    settings: Settings<'a, PromotionProgress>,
+    ending: Ending,
     already_seen: Option<EnvironmentV1>,
     environment_exists: bool,
     until_paused: bool,
-    polling: Polling,
-    clock: Arc<dyn WaitClock>,
-    on_progress: Option<ProgressCallback<'a>>,
 }
-
-/// How long a waiter watches an ending that may still change before it concludes that another
-/// deployment stays current (default of [`PromotionWait::settle`]).
-pub const DEFAULT_SETTLE: Duration = Duration::from_secs(10);
 
 impl<'a> PromotionWait<'a> {
     pub(crate) fn new(
@@ -132,45 +121,16 @@ impl<'a> PromotionWait<'a> {
             model_id: model_id.to_owned(),
             env_name: env_name.to_owned(),
             deployment_id: deployment_id.to_owned(),
-            timeout: DEFAULT_WAIT_TIMEOUT,
-            start_grace: Duration::from_secs(60),
-            settle: DEFAULT_SETTLE,
+            settings: Settings::default(),
+            ending: Ending::default(),
             already_seen: None,
             environment_exists: false,
             until_paused: false,
-            polling: Polling::default(),
-            clock: Arc::new(TokioClock::default()),
-            on_progress: None,
         }
     }
 
-    /// The deadline (default 30 minutes).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// How often to read (see [`Polling`]).
-    pub fn polling(mut self, polling: Polling) -> Self {
-        self.polling = polling;
-        self
-    }
-
-    /// How long to wait for the promotion to show up (as the candidate, or as the current
-    /// deployment) before concluding that another deployment stays current (default 60 s).
-    pub fn start_grace(mut self, grace: Duration) -> Self {
-        self.start_grace = grace;
-        self
-    }
-
-    /// How long "ours is gone and another deployment is current" must hold before the wait
-    /// ends on it (default 10 s). The environment may clear its promotion a moment before
-    /// `current_deployment` switches to the promoted deployment; a shorter settle could call a
-    /// success a rollback. Success, failure and cancellation are never delayed by it.
-    pub fn settle(mut self, settle: Duration) -> Self {
-        self.settle = settle;
-        self
-    }
+    settings_methods!(PromotionProgress);
+    ending_methods!();
 
     /// The environment as read after the promotion was accepted, before the wait (for
     /// example just before sending a signal): it exists, so a 404 during the wait means it was
@@ -202,19 +162,6 @@ impl<'a> PromotionWait<'a> {
         self.until_paused = true;
         self
     }
-
-    /// Called with every change the waiter sees (not with unchanged polls).
-    pub fn on_progress(mut self, callback: impl FnMut(&PromotionProgress) + Send + 'a) -> Self {
-        self.on_progress = Some(Box::new(callback));
-        self
-    }
-
-    /// The clock to poll by (default: real time). baseten-mock's simulated clock implements
-    /// [`WaitClock`], so tests wait for a long promotion in milliseconds.
-    pub fn clock(mut self, clock: Arc<dyn WaitClock>) -> Self {
-        self.clock = clock;
-        self
-    }
 }
 
 impl<'a> IntoFuture for PromotionWait<'a> {
@@ -234,8 +181,11 @@ impl<'a> IntoFuture for PromotionWait<'a> {
                     self.deployment_id, self.env_name, self.model_id
                 ),
                 classifier: {
-                    let mut classifier =
-                        Classifier::new(self.deployment_id, self.start_grace, self.settle);
+                    let mut classifier = Classifier::new(
+                        self.deployment_id,
+                        self.ending.start_grace,
+                        self.ending.settle,
+                    );
                     if self.environment_exists {
                         classifier.environment_exists();
                     }
@@ -246,20 +196,7 @@ impl<'a> IntoFuture for PromotionWait<'a> {
                     classifier
                 },
             };
-            let mut on_progress = self.on_progress;
-            let mut report = |progress: &PromotionProgress| {
-                if let Some(callback) = on_progress.as_mut() {
-                    callback(progress);
-                }
-            };
-            engine::run(
-                probe,
-                &*self.clock,
-                self.timeout,
-                &self.polling,
-                &mut report,
-            )
-            .await
+            self.settings.run(probe).await
         })
     }
 }
