@@ -3,8 +3,9 @@
 //! "In CI" section has a GitHub Actions job.
 //!
 //! The stages, in the order a run goes through them: `cli` (flags) → `connect` (the client) →
-//! `commands` (requests) → `watch` (waits) → `report` (the result) → `output` and `github`
-//! (what is printed) → `exit` (the code).
+//! `commands` (requests, one module per subcommand) → `watch` (waits) → `report` (the result) →
+//! `output`, `events` (`--output jsonl`) and `github` (what is printed and written) → `exit`
+//! (the code).
 
 mod cli;
 mod commands;

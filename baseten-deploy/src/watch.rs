@@ -437,7 +437,7 @@ pub fn record_environment(report: &mut Report, env: &EnvironmentV1) {
     report.promotion = env.in_progress_promotion.as_ref().map(PromotionSummary::of);
 }
 
-fn current_id(env: &EnvironmentV1) -> &str {
+pub fn current_id(env: &EnvironmentV1) -> &str {
     env.current_deployment
         .as_ref()
         .map_or("no deployment", |d| d.id.as_str())

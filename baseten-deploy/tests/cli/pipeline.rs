@@ -100,7 +100,7 @@ fn sigterm_is_handled_like_sigint() {
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.md");
-    let mut waiting = spawn(
+    let waiting = spawn(
         deploy(&mock.url)
             .env("GITHUB_STEP_SUMMARY", &summary)
             .args(["--output", "json", "promote", "--model", "mdl-slow"])
