@@ -431,7 +431,11 @@ pub struct ApiError {
     pub code: Option<String>,
     /// Baseten's message, from `message` (or `error`, in rate-limit bodies).
     pub message: Option<String>,
-    /// How long to wait before retrying: the body's `retry_after` or a `Retry-After` header.
+    /// How long to wait before retrying, at most a day: the body's `retry_after` (seconds, as
+    /// a number or a numeric string such as `"37.5"`) or, when the body gives none that is a
+    /// wait, a `Retry-After` header (seconds, or an HTTP date: the time until then, zero for a
+    /// date already past). The body wins when both say something: it is Baseten's own answer,
+    /// the header may be a proxy's.
     pub retry_after: Option<Duration>,
     /// A request id header (`x-request-id` and similar), when present.
     pub request_id: Option<String>,

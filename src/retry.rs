@@ -16,7 +16,8 @@ use reqwest::Method;
 #[non_exhaustive]
 pub enum AttemptOutcome {
     /// The server answered with this status; `retry_after` is the wait a 429 asked for (its
-    /// body's `retry_after`, or a `Retry-After` header).
+    /// body's `retry_after`, or else a `Retry-After` header in seconds or as an HTTP date; see
+    /// [`ApiError::retry_after`](crate::ApiError::retry_after)).
     Status {
         /// The HTTP status code.
         status: u16,

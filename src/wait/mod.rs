@@ -10,8 +10,8 @@
 //! - a deadline (default 30 minutes) ends in [`WaitError::Timeout`] with the last state seen,
 //!   how long it waited and the unknown status of the last read, if any. It is hard: no read
 //!   starts at or after it, and a read in flight when it passes is abandoned;
-//! - polling starts at 2 s and backs off (×1.5, jittered) to 15 s, and waits at least the
-//!   `retry_after` of a 429;
+//! - polling starts at 2 s and backs off (×1.5, jittered) to 15 s, never reads more often than
+//!   once a second ([`MIN_POLL_INTERVAL`]), and waits at least the `retry_after` of a 429;
 //! - every observed change goes to the `on_progress` callback and to a `tracing` event
 //!   (target `baseten_api::wait`); unchanged polls report nothing;
 //! - 429s and transient failures of a read are retried by the client's [`RetryPolicy`] and, past
@@ -55,17 +55,33 @@ use crate::types;
 /// The default deadline of every waiter.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-/// How often a waiter reads.
+/// The shortest interval between two reads of a waiter: [`Polling::intervals`] raises any
+/// shorter interval to it.
+///
+/// Every read counts against the API key's rate limit, which every pipeline and service
+/// sharing the key also spends; a waiter polling in a tight loop (an interval of `0s`) would
+/// make hundreds of reads a second, for a promotion that takes minutes. Tests that want fast
+/// waits run the waiter on a simulated clock instead (`.clock(..)`, [`WaitClock`]), where a
+/// second between reads costs no real time.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How often a waiter reads: an interval that starts at [`initial`](Self::initial) and grows
+/// by [`backoff_factor`](Self::backoff_factor) to [`max`](Self::max), each one with up to
+/// [`jitter`](Self::jitter) added, and never shorter than [`MIN_POLL_INTERVAL`] (1 s), nor than
+/// the `retry_after` of a 429 that the last read got.
 ///
 /// ```
 /// use std::time::Duration;
-/// use baseten_api::wait::Polling;
+/// use baseten_api::wait::{MIN_POLL_INTERVAL, Polling};
 ///
 /// let polling = Polling::default();
 /// assert_eq!(polling.initial(), Duration::from_secs(2));
 /// assert_eq!(polling.max(), Duration::from_secs(15));
-/// let eager = Polling::default().intervals(Duration::from_millis(500), Duration::from_secs(5));
-/// # let _ = eager;
+/// let eager = Polling::default().intervals(Duration::from_secs(1), Duration::from_secs(5));
+/// assert_eq!(eager.initial(), Duration::from_secs(1));
+/// // Faster than the floor is the floor.
+/// let tight = Polling::default().intervals(Duration::ZERO, Duration::from_millis(100));
+/// assert_eq!((tight.initial(), tight.max()), (MIN_POLL_INTERVAL, MIN_POLL_INTERVAL));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Polling {
@@ -92,9 +108,10 @@ impl Default for Polling {
 }
 
 impl Polling {
-    /// The first interval and the largest.
+    /// The first interval and the largest, each at least [`MIN_POLL_INTERVAL`] (a shorter one
+    /// is raised to it), and the largest at least the first.
     pub fn intervals(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial = initial.max(Duration::from_millis(1));
+        self.initial = initial.max(MIN_POLL_INTERVAL);
         self.max = max.max(self.initial);
         self
     }

@@ -260,6 +260,68 @@ async fn a_retry_after_header_is_honoured_too() {
     assert!(started.elapsed() >= Duration::from_secs(1));
 }
 
+/// RFC 9110 allows `Retry-After` as an HTTP date; a proxy or gateway in front of the API may
+/// send one. It used to be ignored: the client retried on its own backoff, four times in 1.75 s.
+#[tokio::test]
+async fn a_retry_after_header_with_an_http_date_is_the_wait_asked_for() {
+    let in_37_s = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(37));
+    let limited = http_response(
+        "429 Too Many Requests",
+        &[("retry-after", &in_37_s)],
+        b"slow down",
+    );
+    let server = RawServer::start(vec![Act::Send(limited)]).await;
+    let client = client(
+        &server.url,
+        RetryPolicy::default().max_total_wait(Duration::from_secs(10)),
+    );
+    let started = Instant::now();
+    let err = promote(&client).await.unwrap_err();
+    // 37 s is past the 10 s budget: the wait is not started, and the caller is told it.
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(server.connections(), 1, "{err}");
+    let wait = err.retry_after().expect("the date's wait");
+    assert!(
+        wait > Duration::from_secs(35) && wait <= Duration::from_secs(37),
+        "{wait:?}"
+    );
+
+    // A date already past: retry now.
+    let limited = http_response(
+        "429 Too Many Requests",
+        &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")],
+        b"slow down",
+    );
+    let server = RawServer::start(vec![Act::Send(limited)]).await;
+    let err = promote(&no_retries(&server.url)).await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::ZERO));
+}
+
+/// Baseten documents `"retry_after": 37`; a string form must neither be ignored nor make the
+/// rest of the body unreadable.
+#[tokio::test]
+async fn a_retry_after_string_in_the_body_is_read_and_the_message_kept() {
+    for (retry_after, wait) in [
+        (r#""37""#, Some(Duration::from_secs(37))),
+        (r#""37.5""#, Some(Duration::from_millis(37_500))),
+        (r#""soon""#, None),
+        ("-1", None),
+    ] {
+        let server = RawServer::start(vec![Act::Send(rate_limited(retry_after))]).await;
+        let err = promote(&no_retries(&server.url)).await.unwrap_err();
+        assert!(err.is_rate_limited(), "{err:?}");
+        assert_eq!(err.retry_after(), wait, "{retry_after}");
+        let Error::Api(api) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            api.message.as_deref(),
+            Some("Rate limit exceeded. Please try again later."),
+            "{retry_after}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn rate_limited_until_the_attempt_cap_returns_the_error_with_retry_after() {
     let limited = rate_limited("0.05");

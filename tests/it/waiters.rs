@@ -416,9 +416,7 @@ async fn a_read_in_flight_at_the_deadline_is_abandoned_there() {
     let err = client
         .wait_for_promotion("m-1", "production", "dep-3")
         .timeout(Duration::from_secs(3))
-        .polling(
-            Polling::default().intervals(Duration::from_millis(500), Duration::from_millis(500)),
-        )
+        .polling(Polling::default().intervals(Duration::from_secs(1), Duration::from_secs(1)))
         .await
         .unwrap_err();
     let took = started.elapsed();
@@ -514,4 +512,106 @@ async fn a_chain_promotion_goes_on_while_its_deployment_is_the_candidate() {
         .unwrap();
     assert!(outcome.is_success(), "{outcome:?}");
     assert_eq!(reads(&server.received_requests().await.unwrap()), 41);
+}
+
+// ---- Polling is never faster than `MIN_POLL_INTERVAL`, nor sooner than a 429's `retry_after`.
+
+/// Answers each read with the next of `answers` (the last repeats), noting the time on `clock`
+/// when each read arrived (the test clock does not move during a read).
+struct Timed {
+    clock: Arc<TestClock>,
+    answers: Vec<ResponseTemplate>,
+    reads: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl wiremock::Respond for Timed {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let mut reads = self.reads.lock().unwrap();
+        reads.push(self.clock.now());
+        self.answers[(reads.len() - 1).min(self.answers.len() - 1)].clone()
+    }
+}
+
+/// Waits for dep-3's promotion against `answers` with `polling`, on a test clock; returns the
+/// result and the clock time of every read.
+async fn timed_wait(
+    answers: Vec<ResponseTemplate>,
+    polling: Polling,
+    timeout: Duration,
+) -> (Result<PromotionOutcome, WaitError>, Vec<Duration>) {
+    let server = MockServer::start().await;
+    let clock = Arc::new(TestClock::default());
+    let reads = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("GET"))
+        .and(path(ENV_PATH))
+        .respond_with(Timed {
+            clock: clock.clone(),
+            answers,
+            reads: reads.clone(),
+        })
+        .mount(&server)
+        .await;
+    let result = client(&server)
+        .wait_for_promotion("m-1", "production", "dep-3")
+        .polling(polling)
+        .timeout(timeout)
+        .clock(clock)
+        .await;
+    let reads = reads.lock().unwrap().clone();
+    (result, reads)
+}
+
+#[tokio::test]
+async fn polling_is_never_faster_than_the_floor() {
+    assert_eq!(baseten_api::wait::MIN_POLL_INTERVAL, Duration::from_secs(1));
+    let polling = Polling::default()
+        .intervals(Duration::ZERO, Duration::from_millis(10))
+        .jitter(0.0);
+    assert_eq!(polling.initial(), Duration::from_secs(1));
+    assert_eq!(polling.max(), Duration::from_secs(1));
+    let ramping =
+        ResponseTemplate::new(200).set_body_json(environment("dep-2", Some(("RAMPING_UP", 25))));
+    let (result, reads) = timed_wait(vec![ramping], polling, Duration::from_secs(3)).await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(err, WaitError::Timeout { polls: 3, .. }),
+        "{err:?}"
+    );
+    let secs = Duration::from_secs;
+    assert_eq!(reads, [secs(0), secs(1), secs(2)]);
+}
+
+#[tokio::test]
+async fn a_waiter_never_reads_sooner_than_the_retry_after_of_a_429() {
+    let ramping =
+        || ResponseTemplate::new(200).set_body_json(environment("dep-2", Some(("RAMPING_UP", 25))));
+    let done = ResponseTemplate::new(200).set_body_json(environment("dep-3", None));
+    // Each way a 429 can ask for 5 s: Baseten's body, the same as a string, a header.
+    let limited = [
+        ResponseTemplate::new(429)
+            .set_body_json(json!({"error": "Rate limit exceeded.", "retry_after": 5})),
+        ResponseTemplate::new(429)
+            .set_body_json(json!({"error": "Rate limit exceeded.", "retry_after": "5"})),
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "5")
+            .set_body_json(json!({"error": "Rate limit exceeded."})),
+    ];
+    for (form, limited) in limited.into_iter().enumerate() {
+        let polling = Polling::default()
+            .intervals(Duration::from_secs(1), Duration::from_secs(1))
+            .jitter(0.0);
+        let answers = vec![ramping(), limited, done.clone()];
+        let (result, reads) = timed_wait(answers, polling, Duration::from_secs(60)).await;
+        assert!(result.as_ref().is_ok_and(|o| o.is_success()), "{result:?}");
+        let [first, limited, next] = reads[..] else {
+            panic!("form {form}: reads at {reads:?}")
+        };
+        // Polling alone would read every second: the 429 at 1 s holds the next read to 6 s.
+        assert_eq!(limited - first, Duration::from_secs(1), "form {form}");
+        assert!(
+            next - limited >= Duration::from_secs(5),
+            "form {form}: read again {:?} after a 429 that asked for 5 s",
+            next - limited
+        );
+    }
 }
