@@ -277,13 +277,11 @@ pub struct Timing {
     pub settle: Duration,
 }
 
-/// The shortest `--poll-interval`: every pipeline sharing an API key shares its rate limit, and
-/// a templated empty value (`0s`) would otherwise read as fast as the network allows.
-pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
-
 fn parse_poll_interval(text: &str) -> Result<Duration, String> {
     let every = parse_duration(text)?;
-    if every < MIN_POLL_INTERVAL {
+    // The library's floor (every pipeline sharing an API key shares its rate limit): refused
+    // here with a message, rather than raised silently.
+    if every < baseten_api::wait::MIN_POLL_INTERVAL {
         return Err(format!(
             "`{text}` is below the floor of 1s: reads that often would spend the API key's rate \
              limit, which every pipeline using the key shares"
