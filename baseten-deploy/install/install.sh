@@ -191,10 +191,8 @@ if [ "$actual" != "$published" ]; then
 fi
 
 # The committed table: the checksum this repository recorded when the archive was released.
-pinned=''
-if [ -f "$checksums" ]; then
-  pinned=$(awk -v name="$archive" '$1 !~ /^#/ && NF >= 2 { n = $2; sub(/^\*/, "", n); if (n == name) print tolower($1) }' "$checksums" | sort -u)
-fi
+[ -f "$checksums" ] || die "no checksum table at $checksums; nothing installed"
+pinned=$(awk -v name="$archive" '$1 !~ /^#/ && NF >= 2 { n = $2; sub(/^\*/, "", n); if (n == name) print tolower($1) }' "$checksums" | sort -u)
 if [ -n "$pinned" ]; then
   if [ "$(printf '%s\n' "$pinned" | wc -l)" -ne 1 ]; then
     die "$checksums has more than one checksum for $archive; nothing installed"

@@ -713,6 +713,11 @@ fn install_refuses_an_archive_that_does_not_match_the_committed_table() {
         "{ran:?}"
     );
 
+    // No table where one was named: refused, not skipped.
+    let ran = run_to_end(&mut release.install(VERSION, &release.dir.path().join("missing.txt")));
+    release.assert_nothing_installed(&ran);
+    assert!(ran.stderr.contains("no checksum table at"), "{ran:?}");
+
     // A pinned checksum required, and the table has none for this archive.
     let ran = run_to_end(
         release
