@@ -22,7 +22,7 @@ chmod +x "$actionlint" "$shellcheck"
 "$actionlint" -version | head -n 1
 "$shellcheck" --version | sed -n 2p
 workflows=(.github/workflows/*.yml)
-scripts=(baseten-deploy/install/*.sh scripts/lint-actions.sh .ci/run)
+scripts=(baseten-deploy/install/*.sh scripts/lint-actions.sh scripts/install-time.sh .ci/run)
 "$actionlint" -shellcheck "$shellcheck" -pyflakes '' "${workflows[@]}"
 "$shellcheck" --shell=bash --severity=style "${scripts[@]}"
 echo "no findings: actionlint in ${#workflows[@]} workflows, shellcheck in ${#scripts[@]} scripts"
