@@ -41,6 +41,7 @@ switch --wait "${INPUT_WAIT:-}" wait
 value --timeout "${INPUT_TIMEOUT:-}"
 value --poll-interval "${INPUT_POLL_INTERVAL:-}"
 value --settle "${INPUT_SETTLE:-}"
+value --until "${INPUT_UNTIL:-}"
 switch --no-scale-down "${INPUT_NO_SCALE_DOWN:-}" no-scale-down
 switch --no-preserve-instance-type "${INPUT_NO_PRESERVE_INSTANCE_TYPE:-}" no-preserve-instance-type
 value --output "${INPUT_OUTPUT:-}"

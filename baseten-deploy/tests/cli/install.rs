@@ -875,6 +875,7 @@ fn action_inputs_are_the_cli_flags() {
         "current-deployment-id",
         "percent-traffic",
         "waited-seconds",
+        "message",
     ] {
         assert_eq!(
             outputs[name]["value"].as_str(),
