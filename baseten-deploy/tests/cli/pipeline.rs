@@ -407,3 +407,42 @@ fn jsonl_streams_events_and_ends_with_the_document() {
     assert_eq!(last["outcome"], "succeeded", "{last:#}");
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+/// A 429 whose `Retry-After` is an HTTP date is waited out (not retried at once), and one whose
+/// body says `"retry_after": "1"` (a string) keeps Baseten's code and message.
+#[test]
+fn a_429_is_understood_in_both_forms() {
+    // Two seconds from now, as an HTTP date (whole seconds: at least one second away).
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    let date = httpdate::fmt_http_date(at);
+    let limited = json!({"error": "Rate limit exceeded. Please try again later."});
+    let server = Scripted::start(vec![(
+        ENV,
+        vec![
+            Answer::json(429, limited).header("retry-after", &date),
+            Answer::json(200, environment("v1", None, None)),
+        ],
+    )]);
+    let started = Instant::now();
+    let status = run(deploy(&server.url)
+        .args(["status", "--model", "mdl-s", "--env", "production"]));
+    assert_eq!(status.code, 0, "{status:#?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "retried after {:?}, before the date {date}",
+        started.elapsed()
+    );
+    assert_eq!(server.count(ENV), 2, "{status:#?}");
+
+    let server = Scripted::start(vec![(
+        ENV,
+        vec![Answer::json(
+            429,
+            json!({"code": "RATE_LIMITED", "message": "slow down", "retry_after": "1"}),
+        )],
+    )]);
+    let limited = run(deploy(&server.url)
+        .args(["status", "--model", "mdl-s", "--env", "production"]));
+    assert_eq!(limited.code, 6, "{limited:#?}");
+    limited.assert_stderr("RATE_LIMITED: slow down");
+}

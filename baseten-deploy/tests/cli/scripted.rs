@@ -17,6 +17,8 @@ pub struct Answer {
     pub delay: Duration,
     /// How many times it is given before the next one (the last one repeats forever).
     pub times: usize,
+    /// Extra response headers, as `name: value` lines.
+    pub headers: Vec<String>,
 }
 
 impl Answer {
@@ -26,7 +28,13 @@ impl Answer {
             body: body.to_string(),
             delay: Duration::ZERO,
             times: 1,
+            headers: Vec::new(),
         }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push(format!("{name}: {value}"));
+        self
     }
 
     pub fn times(mut self, times: usize) -> Self {
@@ -136,8 +144,9 @@ fn serve(
             )
         });
         std::thread::sleep(answer.delay);
+        let headers: String = answer.headers.iter().map(|h| format!("{h}\r\n")).collect();
         let response = format!(
-            "HTTP/1.1 {} Scripted\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+            "HTTP/1.1 {} Scripted\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{headers}\r\n{}",
             answer.status,
             answer.body.len(),
             answer.body
