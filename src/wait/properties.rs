@@ -1,6 +1,7 @@
 //! The waiters against the model of what Baseten may show (`model.rs`): thousands of generated
 //! timelines, each read by the real poll loop (`engine.rs`) and the real rules on simulated
-//! time, with only the HTTP read replaced. For every timeline:
+//! time (a virtual clock: reads that take seconds race the deadline as on a real clock, in no
+//! real time), with only the HTTP read replaced. For every timeline:
 //!
 //! - never a wrong ending: the verdict is one the timeline's truth allows, or the wait is
 //!   still undecided at its deadline;
@@ -11,13 +12,14 @@
 //! `BASETEN_MODEL_SEED=<n>` runs one timeline (the seed a failure prints) and prints it;
 //! `BASETEN_MODEL_CASES=<n>` changes how many run.
 
+use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
 use super::chain::{ChainClassifier, ChainPromotionOutcome, ChainPromotionProbe};
-use super::clock::{TokioClock, WaitClock};
+use super::clock::WaitClock;
 use super::deployment::{DeploymentOutcome, DeploymentProbe};
 use super::engine::{self, Reader};
 use super::model::{self, ACCEPTED, Gen, Truth, Verdict, View};
@@ -41,9 +43,88 @@ struct Faults {
     until: u64,
 }
 
+/// Simulated time for one wait: sleeps complete only when [`drive`] moves the clock to them,
+/// which it does when the wait can make no progress otherwise, so a read that takes 30 s and a
+/// deadline race each other exactly as on a real clock, in no real time at all.
+#[derive(Default)]
+struct VirtualClock {
+    state: std::sync::Mutex<VirtualState>,
+}
+
+#[derive(Default)]
+struct VirtualState {
+    now: Duration,
+    /// The instants sleepers wait for.
+    wakes: std::collections::BTreeSet<Duration>,
+}
+
+impl VirtualClock {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VirtualState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Completes when the clock reaches `at`.
+    fn until(&self, at: Duration) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.lock().wakes.insert(at);
+        Box::pin(std::future::poll_fn(move |_| {
+            if self.lock().now >= at {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        }))
+    }
+
+    /// Moves the clock to the earliest instant a sleeper waits for; false if none does.
+    fn advance(&self) -> bool {
+        let mut state = self.lock();
+        let now = state.now;
+        state.wakes.retain(|at| *at > now);
+        match state.wakes.pop_first() {
+            Some(at) => {
+                state.now = at;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl WaitClock for VirtualClock {
+    fn now(&self) -> Duration {
+        self.lock().now
+    }
+
+    fn sleep(&self, duration: Duration) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let at = self.now() + duration;
+        self.until(at)
+    }
+
+    fn deadline(&self, at: Duration) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.until(at)
+    }
+}
+
+/// Runs `wait` to the end on `clock`: polls it, and when it waits, moves the clock to the next
+/// instant something waits for. Everything it waits on is a sleep of this clock, so a wait that
+/// is pending with no sleeper left would never end: that is a failure of the test.
+fn drive<T>(clock: &VirtualClock, wait: impl Future<Output = T>) -> T {
+    let mut wait = std::pin::pin!(wait);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(value) = wait.as_mut().poll(&mut cx) {
+            return value;
+        }
+        assert!(
+            clock.advance(),
+            "the wait is stuck: pending with nothing to wake it"
+        );
+    }
+}
+
 /// A read of the model at the simulated time: the state as of an instant within the read.
-struct ModelRead<F> {
-    origin: tokio::time::Instant,
+struct ModelRead<'c, F> {
+    clock: &'c VirtualClock,
     /// The model time at which the wait started.
     start: u64,
     faults: Faults,
@@ -51,13 +132,13 @@ struct ModelRead<F> {
     show: F,
 }
 
-impl<F, T> Reader<T> for ModelRead<F>
+impl<F, T> Reader<T> for ModelRead<'_, F>
 where
     F: FnMut(u64) -> Result<T, Error> + Send,
     T: Send,
 {
     async fn read(&mut self) -> Result<T, Error> {
-        let now = || self.start + self.origin.elapsed().as_millis() as u64;
+        let now = || self.start + self.clock.now().as_millis() as u64;
         let started = now();
         let troubled = started < self.faults.until;
         let latency = if troubled && self.rng.f64() < self.faults.slow {
@@ -74,7 +155,7 @@ where
                 api_error(StatusCode::TOO_MANY_REQUESTS, Some(wait))
             }
         });
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+        self.clock.sleep(Duration::from_millis(latency)).await;
         match failure {
             Some(error) => Err(error),
             None => (self.show)(seen_at),
@@ -203,12 +284,12 @@ impl Run {
         }
     }
 
-    fn reader<T, F>(&self, show: F) -> ModelRead<F>
+    fn reader<'c, T, F>(&self, clock: &'c VirtualClock, show: F) -> ModelRead<'c, F>
     where
         F: FnMut(u64) -> Result<T, Error> + Send,
     {
         ModelRead {
-            origin: tokio::time::Instant::now(),
+            clock,
             start: self.start,
             faults: self.faults,
             rng: fastrand::Rng::with_seed(self.seed ^ 0x5eed),
@@ -282,10 +363,11 @@ fn promotion_verdict(result: Result<PromotionOutcome, WaitError>) -> Result<Verd
     })
 }
 
-async fn promotion_case(seed: u64) -> Result<(), String> {
+fn promotion_case(seed: u64) -> Result<(), String> {
     let mut g = Gen::new(seed);
     let timeline = model::promotion_timeline(&mut g);
     let run = Run::draw(seed, &mut g, timeline.ended);
+    let clock = VirtualClock::default();
     let mut classifier = Classifier::new(model::OURS.into(), START_GRACE, DEFAULT_SETTLE);
     // What the CLI read before the wait: before promoting (the environment exists), or, for a
     // wait that starts later (a signal, `wait`), a read after the promotion was accepted.
@@ -297,12 +379,14 @@ async fn promotion_case(seed: u64) -> Result<(), String> {
     }
     let shown = timeline.clone();
     let probe = PromotionProbe {
-        read: run.reader(move |t| environment(&shown.view_at(t))),
+        read: run.reader(&clock, move |t| environment(&shown.view_at(t))),
         subject: "model promotion".into(),
         classifier,
     };
-    let clock = TokioClock::default();
-    let result = engine::run(probe, &clock, run.timeout, &run.polling, &mut |_| {}).await;
+    let result = drive(
+        &clock,
+        engine::run(probe, &clock, run.timeout, &run.polling, &mut |_| {}),
+    );
     let took = clock.now();
     judge(
         &run,
@@ -314,20 +398,23 @@ async fn promotion_case(seed: u64) -> Result<(), String> {
     .map_err(|e| failure(seed, &e, (&timeline, run.start, run.timeout, run.faults)))
 }
 
-async fn chain_case(seed: u64) -> Result<(), String> {
+fn chain_case(seed: u64) -> Result<(), String> {
     let mut g = Gen::new(seed);
     let timeline = model::chain_timeline(&mut g);
     let run = Run::draw(seed, &mut g, timeline.ended);
+    let clock = VirtualClock::default();
     let mut classifier = ChainClassifier::new(model::OURS.into(), START_GRACE, DEFAULT_SETTLE);
     classifier.environment_exists();
     let shown = timeline.clone();
     let probe = ChainPromotionProbe {
-        read: run.reader(move |t| chain_environment(&shown.view_at(t))),
+        read: run.reader(&clock, move |t| chain_environment(&shown.view_at(t))),
         subject: "model chain promotion".into(),
         classifier,
     };
-    let clock = TokioClock::default();
-    let result = engine::run(probe, &clock, run.timeout, &run.polling, &mut |_| {}).await;
+    let result = drive(
+        &clock,
+        engine::run(probe, &clock, run.timeout, &run.polling, &mut |_| {}),
+    );
     let took = clock.now();
     let verdict = match result {
         Ok(ChainPromotionOutcome::Succeeded { deployment }) if deployment.id == model::OURS => {
@@ -346,19 +433,22 @@ async fn chain_case(seed: u64) -> Result<(), String> {
         .map_err(|e| failure(seed, &e, (&timeline, run.start, run.timeout, run.faults)))
 }
 
-async fn deployment_case(seed: u64) -> Result<(), String> {
+fn deployment_case(seed: u64) -> Result<(), String> {
     let mut g = Gen::new(seed);
     let timeline = model::deployment_timeline(&mut g);
     let mut run = Run::draw(seed, &mut g, timeline.knowable_from);
+    let clock = VirtualClock::default();
     run.start = ACCEPTED;
     let shown = timeline.clone();
     let probe = DeploymentProbe {
         subject: "model deployment".into(),
-        read: run.reader(move |t| deployment(shown.status_at(t))),
+        read: run.reader(&clock, move |t| deployment(shown.status_at(t))),
         deployment: std::marker::PhantomData::<fn() -> DeploymentV1>,
     };
-    let clock = TokioClock::default();
-    let result = engine::run(probe, &clock, run.timeout, &run.polling, &mut |_| {}).await;
+    let result = drive(
+        &clock,
+        engine::run(probe, &clock, run.timeout, &run.polling, &mut |_| {}),
+    );
     let took = clock.now();
     let truth = if timeline.ready {
         Truth::Succeeded
@@ -386,21 +476,9 @@ fn cases() -> (u64, u64, u64) {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a runtime")
-}
-
 /// Runs `case` for every seed (or the one in `BASETEN_MODEL_SEED`), with the jitter of the
 /// poll schedule drawn from the same seed; collects the failures.
-fn check<F, Fut>(kind: &str, count: u64, base: u64, case: F)
-where
-    F: Fn(u64) -> Fut,
-    Fut: std::future::Future<Output = Result<(), String>>,
-{
+fn check(kind: &str, count: u64, base: u64, case: fn(u64) -> Result<(), String>) {
     let only = std::env::var("BASETEN_MODEL_SEED")
         .ok()
         .and_then(|s| s.parse::<u64>().ok());
@@ -408,11 +486,10 @@ where
         Some(seed) => vec![seed],
         None => (base..base + count).collect(),
     };
-    let runtime = runtime();
     let mut failures = Vec::new();
     for seed in &seeds {
         fastrand::seed(*seed);
-        if let Err(failure) = runtime.block_on(case(*seed)) {
+        if let Err(failure) = case(*seed) {
             failures.push(failure);
         }
     }

@@ -424,8 +424,8 @@ fn a_429_is_understood_in_both_forms() {
         ],
     )]);
     let started = Instant::now();
-    let status = run(deploy(&server.url)
-        .args(["status", "--model", "mdl-s", "--env", "production"]));
+    let status =
+        run(deploy(&server.url).args(["status", "--model", "mdl-s", "--env", "production"]));
     assert_eq!(status.code, 0, "{status:#?}");
     assert!(
         started.elapsed() >= Duration::from_millis(900),
@@ -441,8 +441,8 @@ fn a_429_is_understood_in_both_forms() {
             json!({"code": "RATE_LIMITED", "message": "slow down", "retry_after": "1"}),
         )],
     )]);
-    let limited = run(deploy(&server.url)
-        .args(["status", "--model", "mdl-s", "--env", "production"]));
+    let limited =
+        run(deploy(&server.url).args(["status", "--model", "mdl-s", "--env", "production"]));
     assert_eq!(limited.code, 6, "{limited:#?}");
     limited.assert_stderr("RATE_LIMITED: slow down");
 }
