@@ -66,10 +66,6 @@ impl ClientCrate {
                 manifest(&root, workspace, label).into_bytes(),
             ),
             (
-                PathBuf::from("Cargo.lock"),
-                std::fs::read(workspace.join("Cargo.lock")).unwrap(),
-            ),
-            (
                 PathBuf::from("openapi/baseten-3.0.json"),
                 spec.as_bytes().to_vec(),
             ),
@@ -95,42 +91,6 @@ impl ClientCrate {
         }
         Self {
             dir: dir.to_path_buf(),
-        }
-    }
-
-    /// `cargo check --examples` into `target_dir`: build.rs runs and the generated client and
-    /// the example are type-checked, which is what the test proves; code generation and
-    /// linking (most of a debug build's time for 75,000 generated lines) would add nothing.
-    pub fn build(&self, target_dir: &Path) -> Build {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let output = Command::new(cargo)
-            .args([
-                "check",
-                "--examples",
-                "--message-format=json-render-diagnostics",
-            ])
-            .arg("--manifest-path")
-            .arg(self.dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", target_dir)
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .output()
-            .expect("cargo runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let out_dir = stdout
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|message| message["reason"] == "build-script-executed")
-            .filter(|message| {
-                message["package_id"]
-                    .as_str()
-                    .is_some_and(|id| id.contains("baseten-api"))
-            })
-            .find_map(|message| message["out_dir"].as_str().map(PathBuf::from));
-        Build {
-            success: output.status.success(),
-            out_dir,
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
     }
 }
@@ -164,6 +124,86 @@ fn included_files(root: &DocumentMut) -> Vec<String> {
             !file.is_empty()
                 && !REPLACED.contains(&file.as_str())
                 && !NOT_FOR_THE_LIBRARY.contains(&file.as_str())
+        })
+        .collect()
+}
+
+/// `cargo check --workspace --examples` of `crates`, as one workspace at `root`, into
+/// `target_dir`: build.rs runs and each generated client and its example are type-checked, which
+/// is what the test proves (code generation and linking, most of a debug build's time for
+/// 75,000 generated lines, would add nothing). One cargo run compiles the shared dependencies
+/// once and checks the clients side by side, one a core. The builds, in the order of `crates`.
+pub fn check_all(
+    workspace: &Path,
+    root: &Path,
+    crates: &[&ClientCrate],
+    target_dir: &Path,
+) -> Vec<Build> {
+    let members: Vec<String> = crates
+        .iter()
+        .map(|krate| {
+            let name = krate
+                .dir
+                .strip_prefix(root)
+                .expect("each crate is under the root");
+            format!("{:?}", name.to_str().expect("a UTF-8 path"))
+        })
+        .collect();
+    // Its own workspace (ours must not adopt it), with our lock: the same dependency versions.
+    write_if_changed(
+        &root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        )
+        .as_bytes(),
+    );
+    write_if_changed(
+        &root.join("Cargo.lock"),
+        &std::fs::read(workspace.join("Cargo.lock")).unwrap(),
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "check",
+            "--workspace",
+            "--examples",
+            "--message-format=json-render-diagnostics",
+        ])
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let messages: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    crates
+        .iter()
+        .map(|krate| {
+            // cargo names a path package by its manifest's directory.
+            let dir = krate
+                .dir
+                .canonicalize()
+                .unwrap_or_else(|_| krate.dir.clone());
+            let out_dir = messages
+                .iter()
+                .filter(|message| message["reason"] == "build-script-executed")
+                .filter(|message| {
+                    message["package_id"]
+                        .as_str()
+                        .is_some_and(|id| id.contains(dir.to_str().unwrap_or_default()))
+                })
+                .find_map(|message| message["out_dir"].as_str().map(PathBuf::from));
+            Build {
+                success: output.status.success(),
+                out_dir,
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
         })
         .collect()
 }
@@ -219,8 +259,6 @@ fn manifest(root: &DocumentMut, workspace: &Path, label: &str) -> String {
         }
         out.insert(section, Item::Table(resolved));
     }
-    // An empty workspace of its own, so that ours does not adopt it.
-    out.insert("workspace", Item::Table(Table::new()));
     out.to_string()
 }
 
