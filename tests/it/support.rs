@@ -193,37 +193,6 @@ pub fn deployment_body(status: &str) -> String {
     .to_string()
 }
 
-/// A listener on 127.0.0.1 that never completes a TCP handshake: its accept queue (backlog 0)
-/// is full of connections it never accepts, so the kernel drops every further SYN and a connect
-/// to it times out, as to a blackholed host.
-pub struct Blackhole {
-    pub address: std::net::SocketAddr,
-    _listener: socket2::Socket,
-    _queued: Vec<std::net::TcpStream>,
-}
-
-impl Blackhole {
-    pub fn start() -> Self {
-        use socket2::{Domain, Socket, Type};
-        let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-        let any_port: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-        listener.bind(&any_port.into()).unwrap();
-        listener.listen(0).unwrap();
-        let address = listener.local_addr().unwrap().as_socket().unwrap();
-        // Connect until a connect gets no answer: then the queue is full.
-        let mut queued = Vec::new();
-        loop {
-            match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-                Ok(stream) => queued.push(stream),
-                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => break,
-                Err(e) => panic!("filling the accept queue of {address}: {e}"),
-            }
-            assert!(queued.len() < 64, "{address} accepts every connection");
-        }
-        Self {
-            address,
-            _listener: listener,
-            _queued: queued,
-        }
-    }
-}
+#[path = "../shared/blackhole.rs"]
+mod blackhole;
+pub use blackhole::Blackhole;

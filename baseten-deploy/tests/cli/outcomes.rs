@@ -6,6 +6,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+#[path = "../../../tests/shared/blackhole.rs"]
+mod blackhole;
+
+use blackhole::Blackhole;
+
 use crate::scripted::{Answer, Scripted, environment};
 use crate::support::{FAST, Run, deploy, mock, mock_with, run, spawn};
 
@@ -354,7 +359,8 @@ fn an_environment_with_a_newer_rolling_deploy_strategy_is_read_and_waited_on() {
 /// (may have been executed)".
 #[test]
 fn a_connect_timeout_is_a_connection_never_made() {
-    let (address, _held) = blackhole();
+    let blackhole = Blackhole::start();
+    let address = blackhole.address;
     let started = Instant::now();
     let status = run(deploy(&format!("http://{address}"))
         .args(["--connect-timeout", "300ms"])
@@ -367,26 +373,4 @@ fn a_connect_timeout_is_a_connection_never_made() {
     );
     // Connect attempts are retried, each bounded by --connect-timeout.
     assert!(started.elapsed() < Duration::from_secs(10), "{status:#?}");
-}
-
-/// A listener on 127.0.0.1 whose accept queue is full, so a further connect gets no answer;
-/// the streams returned keep the queue full while they live.
-fn blackhole() -> (
-    std::net::SocketAddr,
-    (std::net::TcpListener, Vec<std::net::TcpStream>),
-) {
-    // std's listen backlog is 128; the kernel caps it by somaxconn, so fill until a connect
-    // times out.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let mut queued = Vec::new();
-    loop {
-        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-            Ok(stream) => queued.push(stream),
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => break,
-            Err(e) => panic!("filling the accept queue of {address}: {e}"),
-        }
-        assert!(queued.len() < 10_000, "{address} accepts every connection");
-    }
-    (address, (listener, queued))
 }
