@@ -69,19 +69,19 @@ pub async fn run(command: &Command, cx: &Context, report: &mut Report) -> Result
             promote_development::promote_development(cx, report, model, body, wait).await
         }
         Command::RollForward(signal) => {
-            signal::waiting_signal(cx, report, signal, signal::SignalKind::RollForward).await
+            signal::send_signal(cx, report, signal, signal::SignalKind::RollForward).await
         }
         Command::Cancel(signal) => {
-            signal::waiting_signal(cx, report, signal, signal::SignalKind::Cancel).await
+            signal::send_signal(cx, report, signal, signal::SignalKind::Cancel).await
         }
         Command::ForceCancel(signal) => {
-            signal::waiting_signal(cx, report, signal, signal::SignalKind::ForceCancel).await
+            signal::send_signal(cx, report, signal, signal::SignalKind::ForceCancel).await
         }
         Command::Resume(signal) => {
-            signal::waiting_signal(cx, report, signal, signal::SignalKind::Resume).await
+            signal::send_signal(cx, report, signal, signal::SignalKind::Resume).await
         }
         Command::Pause(signal) => {
-            signal::waiting_signal(cx, report, signal, signal::SignalKind::Pause).await
+            signal::send_signal(cx, report, signal, signal::SignalKind::Pause).await
         }
         Command::Status { model, env } => status::status(cx, report, model, env.as_deref()).await,
         Command::Wait {

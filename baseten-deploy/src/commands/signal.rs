@@ -5,7 +5,7 @@ use baseten_api::types::{EnvironmentV1, SignalPromotionResponseV1};
 use baseten_api::{Error, ResponseValue};
 
 use super::common::{Context, current_of, read_environment, set_model_target};
-use crate::cli::{ModelEnv, Signal, WaitArgs};
+use crate::cli::Signal;
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::report::{DeploymentSummary, Report, SignalSummary};
@@ -32,22 +32,12 @@ impl SignalKind {
     }
 }
 
-/// A signal that `--wait` can follow.
-pub(super) async fn waiting_signal(
+/// Sends a promotion signal, and with `--wait` follows the promotion to its end (or, for a
+/// pause, until it is really paused).
+pub(super) async fn send_signal(
     cx: &Context,
     report: &mut Report,
-    signal: &Signal,
-    kind: SignalKind,
-) -> Result<(), Failure> {
-    send_signal(cx, report, &signal.target, Some(&signal.wait), kind).await
-}
-
-/// Sends a promotion signal; `wait` is `None` for pause, which has nothing to wait for.
-async fn send_signal(
-    cx: &Context,
-    report: &mut Report,
-    target: &ModelEnv,
-    wait: Option<&WaitArgs>,
+    Signal { target, wait }: &Signal,
     kind: SignalKind,
 ) -> Result<(), Failure> {
     set_model_target(report, target);
@@ -144,8 +134,8 @@ async fn send_signal(
     report.signal = Some(summary);
 
     let candidate = before.candidate_deployment.as_ref().map(|d| d.id.clone());
-    match (wait.filter(|w| w.wait), candidate) {
-        (Some(wait), Some(candidate)) => {
+    match (wait.wait, candidate) {
+        (true, Some(candidate)) => {
             let intent = match kind {
                 SignalKind::Cancel | SignalKind::ForceCancel => Intent::Cancel,
                 SignalKind::Pause => Intent::Pause,
@@ -163,7 +153,7 @@ async fn send_signal(
             )
             .await
         }
-        (Some(_), None) => {
+        (true, None) => {
             report.end(
                 Exit::Done,
                 "no_promotion",
@@ -174,7 +164,7 @@ async fn send_signal(
             );
             Ok(())
         }
-        (None, _) => {
+        (false, _) => {
             let note = match kind {
                 SignalKind::Pause | SignalKind::RollForward => {
                     " (it takes effect at the next step)"
