@@ -24,5 +24,5 @@ chmod +x "$actionlint" "$shellcheck"
 workflows=(.github/workflows/*.yml)
 scripts=(baseten-deploy/install/*.sh scripts/lint-actions.sh scripts/install-time.sh .ci/run)
 "$actionlint" -shellcheck "$shellcheck" -pyflakes '' "${workflows[@]}"
-"$shellcheck" --shell=bash --severity=style "${scripts[@]}"
+"$shellcheck" --shell=bash --severity=style --external-sources "${scripts[@]}"
 echo "no findings: actionlint in ${#workflows[@]} workflows, shellcheck in ${#scripts[@]} scripts"

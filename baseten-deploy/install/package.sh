@@ -48,15 +48,8 @@ esac
 stem="baseten-deploy-$version-$target"
 archive="$stem.$ext"
 
-sha256_of() {
-  if command -v sha256sum > /dev/null 2>&1; then
-    sha256sum "$1" | cut -d ' ' -f 1
-  elif command -v shasum > /dev/null 2>&1; then
-    shasum -a 256 "$1" | cut -d ' ' -f 1
-  else
-    die "neither sha256sum nor shasum is installed"
-  fi
-}
+# shellcheck source-path=SCRIPTDIR source=sha256.sh
+source "$here/sha256.sh"
 
 mkdir -p "$out_dir"
 out_dir=$(cd "$out_dir" && pwd)
