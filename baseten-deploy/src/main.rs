@@ -109,14 +109,13 @@ fn usage_error(
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
+    // clap's text on stderr, where a person looks; with JSON output, stdout gets the document.
+    let _ = error.print();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let format = cli::output_format_in(&args);
     if format == OutputFormat::Text {
-        let _ = error.print();
         return ExitCode::from(Exit::Usage.code());
     }
-    // clap's text stays on stderr, where a person looks; stdout gets the document.
-    let _ = error.print();
     let mut report = Report::new(cli::subcommand_in(&args).unwrap_or("baseten-deploy"));
     let rendered = error.render().to_string();
     // The explanation, before clap's usage line and tip: "the following required arguments

@@ -109,19 +109,6 @@ pub async fn promotion(
     use Intent::*;
     use PromotionOutcome as P;
     let (exit, outcome_name, message) = match (&outcome, intent) {
-        (P::Succeeded { deployment }, Pause) => {
-            report.current_deployment = Some(DeploymentSummary::of(deployment));
-            report.promotion = last_promotion();
-            (
-                Exit::Done,
-                "succeeded",
-                format!(
-                    "the promotion ended before it paused: {} is the current deployment of \
-                     {target}",
-                    deployment.id
-                ),
-            )
-        }
         (
             P::Paused {
                 percent_traffic,
@@ -140,27 +127,25 @@ pub async fn promotion(
                 ),
             )
         }
-        (P::Succeeded { deployment }, Promote) => {
+        (P::Succeeded { deployment }, _) => {
             report.current_deployment = Some(DeploymentSummary::of(deployment));
             report.promotion = last_promotion();
-            (
-                Exit::Done,
-                "succeeded",
-                format!("{} is the current deployment of {target}", deployment.id),
-            )
-        }
-        (P::Succeeded { deployment }, Cancel) => {
-            report.current_deployment = Some(DeploymentSummary::of(deployment));
-            report.promotion = last_promotion();
-            (
-                Exit::Failed,
-                "succeeded",
-                format!(
-                    "too late: the promotion finished before the cancel took effect; {} is the \
-                     current deployment of {target}",
-                    deployment.id
+            let current = format!("{} is the current deployment of {target}", deployment.id);
+            match intent {
+                Promote => (Exit::Done, "succeeded", current),
+                Pause => (
+                    Exit::Done,
+                    "succeeded",
+                    format!("the promotion ended before it paused: {current}"),
                 ),
-            )
+                Cancel => (
+                    Exit::Failed,
+                    "succeeded",
+                    format!(
+                        "too late: the promotion finished before the cancel took effect; {current}"
+                    ),
+                ),
+            }
         }
         (
             P::Failed {
