@@ -1,6 +1,7 @@
 //! Which top-level modules of a crate name which others through `crate::` paths, and whether
 //! that graph has a cycle. Shared by the tests of baseten-api (`tests/it/module_imports.rs`) and
-//! baseten-mock (`baseten-mock/tests/it/module_imports.rs`), which include this file.
+//! baseten-mock (`baseten-mock/tests/it/module_imports.rs`) and xtask (`xtask/src/module_imports.rs`),
+//! which include this file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -17,14 +18,7 @@ pub fn imports(src: &Path, extra: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<
         if name == "lib" || name == "main" {
             continue;
         }
-        let text = sources.entry(name).or_default();
-        if path.is_dir() {
-            for file in std::fs::read_dir(&path).unwrap() {
-                *text += &std::fs::read_to_string(file.unwrap().path()).unwrap();
-            }
-        } else {
-            *text += &std::fs::read_to_string(&path).unwrap();
-        }
+        *sources.entry(name).or_default() += &read_tree(&path);
     }
     for (module, text) in extra {
         *sources.entry((*module).to_owned()).or_default() += text;
@@ -46,6 +40,19 @@ pub fn imports(src: &Path, extra: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<
             (module.clone(), named)
         })
         .collect()
+}
+
+/// The text of a module: its file, or every file under its directory (nested ones included).
+pub fn read_tree(path: &Path) -> String {
+    if !path.is_dir() {
+        return std::fs::read_to_string(path).unwrap();
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(path)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    entries.sort();
+    entries.iter().map(|entry| read_tree(entry)).collect()
 }
 
 /// Names re-exported by the crate root → the module they come from: `pub use m::{A, B};`,

@@ -123,7 +123,7 @@ pub fn generate_from_spec(spec: &Path, overlay: Option<&Path>, out_dir: &Path) -
     }
     Ok(FromSpec {
         written,
-        operations: pipeline::import::operations(&derived).len(),
+        operations: crate::document::operations(&derived).len(),
         notes: outputs.notes.len(),
     })
 }

@@ -115,3 +115,23 @@ pub fn unescape_pointer_token(token: &str) -> String {
 pub fn child_pointer(pointer: &str, key: &str) -> String {
     format!("{pointer}/{}", escape_pointer_token(key))
 }
+
+/// The HTTP methods an OpenAPI Path Item can hold, in the specification's order.
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The operations (method, path) a document defines, in document order.
+pub fn operations(doc: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in HTTP_METHODS {
+                if item.get(method).is_some() {
+                    found.push((method.to_string(), path.clone()));
+                }
+            }
+        }
+    }
+    found
+}

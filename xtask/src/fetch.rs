@@ -1,4 +1,4 @@
-//! Fetching docs pages over HTTP(S).
+//! Reading the pipeline's inputs (docs pages, specifications): from a file, or over HTTP(S).
 
 use anyhow::{Result, anyhow};
 use std::time::Duration;
@@ -22,4 +22,18 @@ pub fn get_text(url: &str) -> Result<String> {
         .body_mut()
         .read_to_string()
         .map_err(|e| anyhow!("cannot read the body of {url}: {e}"))
+}
+
+/// Whether an input names an HTTP(S) URL rather than a local file.
+pub fn is_url(input: &str) -> bool {
+    input.starts_with("http://") || input.starts_with("https://")
+}
+
+/// Reads an input (a page or a specification) from a file, or fetches it from a URL.
+pub fn read_input(input: &str) -> Result<String> {
+    if is_url(input) {
+        get_text(input)
+    } else {
+        std::fs::read_to_string(input).map_err(|e| anyhow!("cannot read {input}: {e}"))
+    }
 }

@@ -16,3 +16,6 @@ pub mod manifest;
 pub mod operation_names;
 pub mod pipeline;
 pub mod update;
+
+#[cfg(test)]
+mod module_imports;

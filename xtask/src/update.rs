@@ -284,7 +284,7 @@ fn fetch_specs(
     let mut urls: Vec<&str> = Vec::new();
     for entry in &manifest.sources {
         if let Origin::Spec { spec, .. } = entry.origin()
-            && import::is_url(spec)
+            && crate::fetch::is_url(spec)
             && !urls.contains(&spec)
         {
             urls.push(spec);
@@ -341,7 +341,7 @@ fn fetch_source(url: &str, from: &str, operation: &str) -> Result<String> {
     let page = crate::fetch::get_text(from)?;
     let spec = import::extract(&page, url)?;
     let doc = document::parse_yaml(&spec.text, url, spec.first_line - 1)?;
-    let defined: Vec<String> = import::operations(&doc)
+    let defined: Vec<String> = crate::document::operations(&doc)
         .into_iter()
         .map(|(method, path)| format!("{method} {path}"))
         .collect();

@@ -48,7 +48,7 @@ pub struct Spec {
 impl Spec {
     /// Reads a spec from a file, or fetches it from an http(s) URL.
     pub fn read(input: &str) -> Result<Self> {
-        let text = if crate::pipeline::import::is_url(input) {
+        let text = if crate::fetch::is_url(input) {
             crate::fetch::get_text(input)?
         } else {
             std::fs::read_to_string(input)
@@ -109,7 +109,7 @@ impl Spec {
 
     /// Every operation of the spec as `(method, path)`, in document order.
     pub fn operations(&self) -> Vec<(String, String)> {
-        crate::pipeline::import::operations(&self.doc)
+        document::operations(&self.doc)
     }
 }
 

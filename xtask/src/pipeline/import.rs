@@ -9,6 +9,7 @@
 //! ([`from_spec`](super::from_spec)), for pages that cannot be fetched.
 
 use crate::document;
+use crate::fetch;
 use anyhow::{Result, bail};
 use serde_json::Value;
 
@@ -159,21 +160,6 @@ fn source_url(page: &str) -> Option<String> {
     })
 }
 
-/// The operations (method, path) a document defines, in document order.
-pub fn operations(doc: &Value) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            for method in crate::pipeline::HTTP_METHODS {
-                if item.get(method).is_some() {
-                    found.push((method.to_string(), path.clone()));
-                }
-            }
-        }
-    }
-    found
-}
-
 /// What `cargo xtask import` did.
 #[derive(Debug)]
 pub struct Imported {
@@ -181,20 +167,6 @@ pub struct Imported {
     pub operation: String,
     /// Whether the source file's bytes changed.
     pub changed: bool,
-}
-
-/// Where a page comes from: a local file or an HTTP(S) URL.
-pub fn is_url(input: &str) -> bool {
-    input.starts_with("http://") || input.starts_with("https://")
-}
-
-/// Reads a page from a file or fetches it from a URL.
-pub fn read_page(input: &str) -> Result<String> {
-    if is_url(input) {
-        crate::fetch::get_text(input)
-    } else {
-        std::fs::read_to_string(input).map_err(|e| anyhow::anyhow!("cannot read {input}: {e}"))
-    }
 }
 
 /// Imports one docs page into `openapi/sources/` and records it in the manifest.
@@ -206,7 +178,7 @@ pub fn import(
     input: &str,
     known_url: Option<&str>,
 ) -> Result<Imported> {
-    let page = read_page(input)?;
+    let page = fetch::read_input(input)?;
     import_page(layout, input, &page, known_url)
 }
 
@@ -221,7 +193,7 @@ pub fn import_page(
 
     let spec = extract(page, input)?;
     let parsed = document::parse_yaml(&spec.text, input, spec.first_line - 1)?;
-    let defined = operations(&parsed);
+    let defined = document::operations(&parsed);
     let (method, path) = match (&spec.operation, defined.as_slice()) {
         (Some(op), _) if defined.contains(op) => op.clone(),
         (Some((m, p)), _) => bail!(
@@ -242,7 +214,7 @@ pub fn import_page(
     let file = source_file_name(layout, &manifest, &method, &path)?;
     let target = layout.sources_dir().join(&file);
     let changed = std::fs::read(&target).ok().as_deref() != Some(spec.text.as_bytes());
-    let url = if is_url(input) {
+    let url = if fetch::is_url(input) {
         Some(input.to_string())
     } else {
         known_url.map(str::to_string).or(spec.source_url.clone())
@@ -250,7 +222,7 @@ pub fn import_page(
     let entry = SourceEntry {
         file: file.clone(),
         operation: operation.clone(),
-        imported_from: (!is_url(input)).then(|| input.to_string()),
+        imported_from: (!fetch::is_url(input)).then(|| input.to_string()),
         url,
         spec: None,
         spec_origin: None,
@@ -294,7 +266,7 @@ fn source_file_name(
 /// from the project root when it is inside the project (the same entry whatever directory the
 /// import ran in), else by its absolute path.
 pub fn recorded_spec_location(layout: &crate::layout::Layout, input: &str) -> String {
-    if is_url(input) {
+    if fetch::is_url(input) {
         return input.to_string();
     }
     let Ok(file) = std::path::Path::new(input).canonicalize() else {
