@@ -14,8 +14,11 @@
 # files) and compiles every item; code generation and linking would prove nothing more about the
 # package, and cost minutes in CI. It checks into the workspace's own `target/`, where the clippy
 # step has already checked some of the dependencies (checks produce no uplifted files, so nothing
-# of the workspace's build is overwritten). Checking into target/fullspec instead, beside the
-# full-spec test's standalone client, measured slower (118 s against 90 s cold).
+# of the workspace's build is overwritten), with the workspace's `[profile]` tables: a packaged
+# manifest other than the root's carries none, and under other profiles every dependency would be
+# compiled again (the mock's check compiled 200 crates, aws-lc-sys among them, before they were
+# passed on). The full-spec test checks its standalone clients into the same `target/` with the
+# same profiles and the same features as the packaged client, so one reuses the other's work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -83,8 +86,24 @@ for needed in spec/baseten.yaml seeds/demo.yaml README.md Cargo.lock; do
   [ -e "$mock/$needed" ] || { echo "the baseten-mock package lacks $needed" >&2; exit 1; }
 done
 
+# The workspace's profiles as `--config` arguments (profile.dev.package."*".debug=false, …).
+mapfile -t profiles < <(python3 - "$root/Cargo.toml" <<'PY'
+import sys, tomllib
+def walk(prefix, table):
+    for key, value in table.items():
+        quoted = key if key.replace("-", "").replace("_", "").isalnum() else f'"{key}"'
+        if isinstance(value, dict):
+            yield from walk(f"{prefix}.{quoted}", value)
+        else:
+            literal = str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, (int, float)) else f'"{value}"'
+            yield f"--config={prefix}.{quoted}={literal}"
+for line in walk("profile", tomllib.load(open(sys.argv[1], "rb")).get("profile", {})):
+    print(line)
+PY
+)
+
 # Build each where it can only see itself (its own Cargo.lock, no parent workspace).
-(cd "$client" && CARGO_TARGET_DIR="$target" cargo check --locked --offline --quiet)
+(cd "$client" && CARGO_TARGET_DIR="$target" cargo check --locked --offline --quiet "${profiles[@]}")
 echo "the packaged baseten-api builds (cargo check) outside the workspace"
 
 # The mock's Cargo.lock names baseten-api as a crates.io package; the patch makes cargo take it
@@ -92,7 +111,7 @@ echo "the packaged baseten-api builds (cargo check) outside the workspace"
 # `--locked` cannot be used. Instead the lock file is compared afterwards: any other change
 # means the packaged lock file does not build as shipped.
 cp "$mock/Cargo.lock" "$work/mock-Cargo.lock"
-(cd "$mock" && CARGO_TARGET_DIR="$target" cargo check --offline --quiet \
+(cd "$mock" && CARGO_TARGET_DIR="$target" cargo check --offline --quiet "${profiles[@]}" \
   --config "patch.crates-io.baseten-api.path=\"$client\"")
 python3 - "$work/mock-Cargo.lock" "$mock/Cargo.lock" <<'PY'
 import sys, tomllib

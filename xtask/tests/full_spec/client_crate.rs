@@ -146,18 +146,29 @@ pub fn check_all(
                 .dir
                 .strip_prefix(root)
                 .expect("each crate is under the root");
-            format!("{:?}", name.to_str().expect("a UTF-8 path"))
+            name.to_str().expect("a UTF-8 path").to_owned()
         })
         .collect();
-    // Its own workspace (ours must not adopt it), with our lock: the same dependency versions.
-    write_if_changed(
-        &root.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        )
-        .as_bytes(),
-    );
+    // Its own workspace (ours must not adopt it), with our lock and our profiles: the same
+    // dependency versions, compiled the same way, so that in a shared target directory the
+    // dependencies our own build already checked are reused (without the profiles every
+    // dependency would be compiled again, with debug info).
+    let ours: DocumentMut = read(&workspace.join("Cargo.toml"))
+        .parse()
+        .expect("the root Cargo.toml parses");
+    let mut manifest = DocumentMut::new();
+    let mut table = Table::new();
+    table["resolver"] = toml_edit::value("3");
+    let mut listed = toml_edit::Array::new();
+    for member in &members {
+        listed.push(member.as_str());
+    }
+    table["members"] = toml_edit::value(listed);
+    manifest["workspace"] = Item::Table(table);
+    if let Some(profiles) = ours.get("profile") {
+        manifest["profile"] = profiles.clone();
+    }
+    write_if_changed(&root.join("Cargo.toml"), manifest.to_string().as_bytes());
     write_if_changed(
         &root.join("Cargo.lock"),
         &std::fs::read(workspace.join("Cargo.lock")).unwrap(),
