@@ -11,6 +11,10 @@
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
+/// Which operations this build generates: the promotion lifecycle, and the enabled areas.
+#[path = "build/areas.rs"]
+mod areas;
+
 /// Rewrites progenitor's output (errors, path checks, open enums, lenient decoding).
 #[path = "build/postprocess.rs"]
 mod postprocess;
@@ -30,11 +34,19 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/postprocess.rs");
     println!("cargo:rerun-if-changed=build/rules.rs");
+    println!("cargo:rerun-if-changed=build/areas.rs");
 
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env_var("OUT_DIR"));
 
-    let (spec, json) = read_spec(&manifest_dir.join(SPEC));
+    let (_, whole) = read_spec(&manifest_dir.join(SPEC));
+    // Cargo sets CARGO_FEATURE_<NAME> for each enabled feature of this package.
+    // (`full` enables every area's feature.)
+    let enabled =
+        |feature: &str| env::var_os(format!("CARGO_FEATURE_{}", feature.to_uppercase())).is_some();
+    let json = areas::select(&whole, &enabled).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
+    let spec: openapiv3::OpenAPI = serde_json::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("{SPEC}: the selected operations do not form a document: {e}"));
     let source = generate(&spec, &json);
 
     let out = out_dir.join(OUTPUT);

@@ -17,8 +17,7 @@
 # of the workspace's build is overwritten), with the workspace's `[profile]` tables: a packaged
 # manifest other than the root's carries none, and under other profiles every dependency would be
 # compiled again (the mock's check compiled 200 crates, aws-lc-sys among them, before they were
-# passed on). The full-spec test checks its standalone clients into the same `target/` with the
-# same profiles and the same features as the packaged client, so one reuses the other's work.
+# passed on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

@@ -275,13 +275,22 @@ async fn an_environment_with_nulls_and_without_optionals_decodes() {
 async fn an_environment_with_what_the_live_api_added_decodes() {
     let mut live = environment_json();
     // August 2026: deployments gained `request_backpressure_settings` and `region`; environments
-    // carry autoscaling schedules; promotion statuses grow.
+    // carry autoscaling schedules (shaped as the specification of 2026-08-22 gives them);
+    // promotion statuses grow, and a field nobody documents yet is ignored.
     for deployment in ["current_deployment", "candidate_deployment"] {
         live[deployment]["request_backpressure_settings"] =
-            json!({"enabled": true, "max_queue": 64});
-        live[deployment]["region"] = json!("us-east-1");
+            json!({"policy": "REJECT_ON_FULL", "max_queue": 64});
+        live[deployment]["region"] = json!({"slug": "us", "display_name": "United States"});
     }
-    live["autoscaling_schedules"] = json!([{"cron": "0 8 * * 1-5", "min_replica": 2}]);
+    live["autoscaling_schedules"] = json!({
+        "timezone": "UTC",
+        "schedules": [{
+            "id": "sch-1", "name": "office hours", "enabled": true, "cadence": "DAILY",
+            "weekdays": ["MONDAY"], "start_minute": 0, "end_minute": 0,
+            "autoscaling_settings": {"min_replica": 2, "max_replica": 4}
+        }],
+        "applied_state": null
+    });
     live["in_progress_promotion"]["status"] = json!("WAITING_FOR_CAPACITY");
     let environment = environment_answering(live).await.unwrap();
     assert_eq!(

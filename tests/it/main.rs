@@ -7,12 +7,14 @@
 //! - `decode_props`: arbitrary bytes and JSON into every decoder;
 //! - `config`: building a client, from code and from the environment;
 //! - `generated_code`: the generated source (snapshot) and the README's examples;
-//! - `build_rules`: build.rs's rewriting rules on small inputs.
+//! - `build_rules`: build.rs's rewriting rules on small inputs;
+//! - `areas`: which operations each cargo feature generates (build/areas.rs).
 //!
 //! `tests/observability.rs` stays a binary of its own: tracing caches per call site whether any
 //! subscriber is interested, process-wide, so a span first hit by another test's thread (with no
 //! subscriber) can be missed by the subscriber that test installs.
 
+mod areas;
 mod build_rules;
 mod config;
 mod decode_props;

@@ -636,10 +636,12 @@ async fn deployment_without_optional_fields_decodes() {
 
 #[tokio::test]
 async fn deployment_with_fields_the_live_api_added_decodes() {
-    // Fields the live API returns beyond the documents (August 2026).
+    // Fields the live API returns beyond the seed pages (August 2026), shaped as Baseten's
+    // specification of 2026-08-22 gives them, plus one nobody documents yet.
     let mut body = deployment_json();
-    body["region"] = json!("us-east4");
-    body["request_backpressure_settings"] = json!({"enabled": true, "max_queue_size": 128});
+    body["region"] = json!({"slug": "us", "display_name": "United States"});
+    body["request_backpressure_settings"] =
+        json!({"policy": "QUEUE_ON_FULL", "max_queue_size": 128});
     body["autoscaling_settings"]["max_scale_down_rate"] = json!(0.25);
     let d = promote_returning(body).await;
     assert_eq!(d.id, "dep-2");

@@ -24,6 +24,23 @@ use std::path::Path;
 pub struct Manifest {
     /// One entry per source file, sorted by file name.
     pub sources: Vec<SourceEntry>,
+    /// Earlier captures of Baseten's full specification, no source's any more: what they
+    /// declared still relaxes the merged document, so that a response from the API as it was
+    /// then still decodes (`pipeline::merge::relax`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_captures: Vec<Capture>,
+}
+
+/// An earlier capture of Baseten's full specification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capture {
+    /// The file (relative to the project root).
+    pub spec: String,
+    /// Where it was published, in words.
+    pub spec_origin: String,
+    /// SHA-256 of its bytes: a changed file is an error, not a silently different rule.
+    pub spec_sha256: String,
 }
 
 /// Where a source document came from, as its manifest entry records it.

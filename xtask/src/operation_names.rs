@@ -22,6 +22,159 @@ pub fn derived_name(method: &str, path: &str) -> String {
     words.join("_")
 }
 
+/// The Rust method name derived from an operation's method and path, as a reader of a REST API
+/// would say it: `list_` a collection, `get_`/`update_`/`delete_` an item, `create_` in a
+/// collection, and an action by its own verb (`activate_deployment`). The nouns are the path's
+/// literal segments, an item's in the singular; models are the API's main resource, so a path
+/// under `/v1/models/{model_id}` is named by what follows (`get_deployment`), and a path under
+/// `/v1/teams/{team_id}` says `team` (`list_team_secrets`).
+///
+/// `POST /v1/models/{model_id}/deployments/{deployment_id}/activate` → `activate_deployment`;
+/// `GET /v1/training_projects` → `list_training_projects`;
+/// `DELETE /v1/models/{model_id}/environments/{env_name}` → `delete_environment`.
+/// Where the rule reads a path poorly, the overlay names the operation.
+pub fn method_name(method: &str, path: &str) -> String {
+    let method = method.to_ascii_lowercase();
+    let mut segments: Vec<(String, bool)> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(param) => (identifier(param), true),
+                None => (identifier(s), false),
+            },
+        )
+        .filter(|(s, _)| !s.is_empty())
+        .collect();
+    // The version prefix names nothing.
+    if segments.first().is_some_and(|(s, param)| {
+        !param && s.len() > 1 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit())
+    }) {
+        segments.remove(0);
+    }
+    let mut words: Vec<String> = Vec::new();
+    // Scopes: a team's copy of a resource, or the model a resource belongs to.
+    if segments.len() > 2 && segments[1].1 {
+        match segments[0].0.as_str() {
+            "teams" => {
+                words.push("team".into());
+                segments.drain(..2);
+            }
+            "models" => {
+                segments.drain(..2);
+            }
+            _ => {}
+        }
+    }
+    let Some((last, last_is_param)) = segments.last().cloned() else {
+        return derived_name(&method, path);
+    };
+    let after_item = segments.len() >= 2 && segments[segments.len() - 2].1;
+    let literal_count = segments.iter().filter(|(_, p)| !p).count();
+    let verb: String;
+    if last_is_param {
+        verb = match method.as_str() {
+            "get" => "get",
+            "patch" | "put" => "update",
+            "delete" => "delete",
+            other => other,
+        }
+        .into();
+    } else if ACTIONS.contains(&last.as_str())
+        || (method == "post" && after_item && !is_plural(&last) && literal_count > 1)
+    {
+        verb = last.clone();
+        segments.pop();
+    } else {
+        verb = match method.as_str() {
+            "get" if is_plural(&last) => "list",
+            "get" => "get",
+            "post" if is_plural(&last) => "create",
+            "post" => "create",
+            "patch" | "put" => "update",
+            "delete" => "delete",
+            other => other,
+        }
+        .into();
+    }
+    let count = segments.len();
+    for (i, (segment, is_param)) in segments.iter().enumerate() {
+        if *is_param {
+            continue;
+        }
+        let names_an_item = segments.get(i + 1).is_some_and(|(_, p)| *p);
+        let is_target = i + 1 == count;
+        // A collection is singular where one of its items is meant: an item, a new one, or
+        // the resource an action acts on.
+        let singular = names_an_item || (is_target && verb != "list" && is_plural(segment));
+        words.push(if singular {
+            singular_of(segment)
+        } else {
+            segment.clone()
+        });
+    }
+    words.dedup();
+    let mut name = vec![verb];
+    name.extend(words);
+    name.retain(|w| !w.is_empty());
+    name.join("_")
+}
+
+/// Path segments that are an action on what precedes them, whatever the method.
+const ACTIONS: &[&str] = &[
+    "activate",
+    "deactivate",
+    "promote",
+    "retry",
+    "stop",
+    "recreate",
+    "sync",
+    "sign",
+    "validate",
+    "register",
+    "search",
+    "download",
+    "cancel_promotion",
+    "force_cancel_promotion",
+    "pause_promotion",
+    "resume_promotion",
+    "force_roll_forward_promotion",
+];
+
+/// Words that end in `s` but name one thing (`metrics` of a deployment, its `settings`).
+const NOT_PLURAL: &[&str] = &[
+    "metrics",
+    "settings",
+    "capabilities",
+    "credentials",
+    "status",
+    "usage",
+    "logs",
+    "access",
+];
+
+fn is_plural(word: &str) -> bool {
+    let last = word.rsplit('_').next().unwrap_or(word);
+    last.ends_with('s') && !last.ends_with("ss") && !NOT_PLURAL.contains(&last)
+}
+
+/// The singular of a snake_case plural, by its last word (`training_projects` →
+/// `training_project`, `patches` → `patch`, `policies` → `policy`).
+fn singular_of(word: &str) -> String {
+    if !is_plural(word) {
+        return word.to_string();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for ending in ["ches", "shes", "sses", "xes"] {
+        if word.ends_with(ending) {
+            return word[..word.len() - 2].to_string();
+        }
+    }
+    word[..word.len() - 1].to_string()
+}
+
 /// Lower snake case of arbitrary text: runs of anything but ASCII letters and digits become `_`.
 fn identifier(text: &str) -> String {
     let mut out = String::new();

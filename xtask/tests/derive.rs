@@ -190,19 +190,19 @@ fn unreachable_components_are_pruned() {
 #[test]
 fn operations_without_an_id_get_a_unique_derived_one() {
     let doc = yaml(
-        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v1/models/{model_id}:\n    get: {responses: {'200': {description: ''}}}\n    delete: {operationId: get_v1_models_by_model_id, responses: {'200': {description: ''}}}\n  /v1/models:\n    get: {responses: {'200': {description: ''}}}\n",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v1/models/{model_id}:\n    get: {responses: {'200': {description: ''}}}\n    delete: {operationId: get_model, responses: {'200': {description: ''}}}\n  /v1/models:\n    get: {responses: {'200': {description: ''}}}\n",
     );
     let derived = derive(&doc);
     let paths = &derived.doc["paths"];
     assert_eq!(
-        paths["/v1/models/{model_id}"]["delete"]["operationId"], "get_v1_models_by_model_id",
+        paths["/v1/models/{model_id}"]["delete"]["operationId"], "get_model",
         "overlay ids are kept"
     );
     assert_eq!(
         paths["/v1/models/{model_id}"]["get"]["operationId"],
-        "get_v1_models_by_model_id_2"
+        "get_model_2"
     );
-    assert_eq!(paths["/v1/models"]["get"]["operationId"], "get_v1_models");
+    assert_eq!(paths["/v1/models"]["get"]["operationId"], "list_models");
 }
 
 #[test]
@@ -312,13 +312,13 @@ fn identical_titled_schemas_and_plain_scalars_keep_their_titles() {
 
 #[test]
 fn derived_operation_ids_do_not_collide_with_overlay_ids_once_made_rust_names() {
-    // progenitor turns `getV1Models` into the method `get_v1_models`.
+    // progenitor turns `listModels` into the method `list_models`.
     let doc = yaml(
-        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v1/models:\n    get: {responses: {'200': {description: ''}}}\n    post: {operationId: getV1Models, responses: {'200': {description: ''}}}\n",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v1/models:\n    get: {responses: {'200': {description: ''}}}\n    post: {operationId: listModels, responses: {'200': {description: ''}}}\n",
     );
     let derived = derive(&doc);
     assert_eq!(
         derived.doc["paths"]["/v1/models"]["get"]["operationId"],
-        "get_v1_models_2"
+        "list_models_2"
     );
 }

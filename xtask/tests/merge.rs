@@ -42,47 +42,108 @@ fn paths_are_united_and_identical_components_kept_once() {
 }
 
 #[test]
-fn a_superset_adding_only_optional_properties_wins_and_is_reported() {
-    for order in [["a.yaml", "b.yaml"], ["b.yaml", "a.yaml"]] {
-        let sources: Vec<Source> = order
-            .iter()
-            .map(|name| {
-                if *name == "a.yaml" {
-                    source(name, &doc(OP_A, NARROW))
-                } else {
-                    source(name, &doc(OP_B, WIDE))
-                }
-            })
-            .collect();
-        let merged = merge(&sources).unwrap();
+fn copies_are_united_whatever_the_order_and_the_union_is_reported() {
+    let united = |first: (&str, &str, &str), second: (&str, &str, &str)| {
+        merge(&[
+            source(first.0, &doc(first.1, first.2)),
+            source(second.0, &doc(second.1, second.2)),
+        ])
+        .unwrap()
+    };
+    let one = united(("a.yaml", OP_A, NARROW), ("b.yaml", OP_B, WIDE));
+    let other = united(("b.yaml", OP_B, WIDE), ("a.yaml", OP_A, NARROW));
+    for merged in [&one, &other] {
         let thing = &merged.doc["components"]["schemas"]["Thing"];
-        assert!(
-            thing["properties"].get("labels").is_some(),
-            "the superset is kept ({order:?})"
-        );
-        assert_eq!(
-            merged.notes,
-            [
-                "/components/schemas/Thing: b.yaml adds optional `/components/schemas/Thing/properties/labels` (absent from a.yaml); kept b.yaml's version"
-            ]
-        );
+        assert!(thing["properties"].get("labels").is_some(), "{thing}");
+        assert_eq!(thing["required"], serde_json::json!(["id"]));
     }
+    assert_eq!(
+        one.notes,
+        [
+            "/components/schemas/Thing: united b.yaml's copy with the one kept so far (first from a.yaml): `/components/schemas/Thing/properties/labels` is only in b.yaml (optional)"
+        ]
+    );
+    assert_eq!(
+        other.notes,
+        [
+            "/components/schemas/Thing: united a.yaml's copy with the one kept so far (first from b.yaml): `/components/schemas/Thing/properties/labels` is only in the copy kept so far (optional)"
+        ]
+    );
 }
 
 #[test]
-fn a_new_required_property_is_a_conflict() {
+fn a_property_required_by_one_capture_and_absent_from_another_is_optional() {
+    // Baseten's newest specification requires `request_backpressure_settings` in
+    // `DeploymentV1`; the seed pages, captured earlier, lack it: a response from either
+    // version must decode.
     let wide_required = WIDE.replace("required: [id]", "required: [id, labels]");
-    let err = merge(&[
-        source("a.yaml", &doc(OP_A, NARROW)),
-        source("b.yaml", &doc(OP_B, &wide_required)),
+    for (first, second) in [
+        (NARROW, wide_required.as_str()),
+        (wide_required.as_str(), NARROW),
+    ] {
+        let merged = merge(&[
+            source("a.yaml", &doc(OP_A, first)),
+            source("b.yaml", &doc(OP_B, second)),
+        ])
+        .unwrap();
+        let thing = &merged.doc["components"]["schemas"]["Thing"];
+        assert_eq!(thing["required"], serde_json::json!(["id"]), "{thing}");
+        assert!(thing["properties"].get("labels").is_some());
+        assert_eq!(merged.notes.len(), 1);
+        assert!(
+            merged.notes[0].contains("/properties/labels` is required by ")
+                && merged.notes[0].ends_with(": optional"),
+            "{}",
+            merged.notes[0]
+        );
+    }
+    // Required in one copy and optional in the other: optional too.
+    let merged = merge(&[
+        source("a.yaml", &doc(OP_A, &wide_required)),
+        source("b.yaml", &doc(OP_B, WIDE)),
     ])
-    .unwrap_err();
-    let text = message(err);
+    .unwrap();
+    let thing = &merged.doc["components"]["schemas"]["Thing"];
+    assert_eq!(thing["required"], serde_json::json!(["id"]));
     assert_eq!(
-        text,
-        "component `schemas/Thing` differs between a.yaml:15 and b.yaml:15 (first difference at \
-         /components/schemas/Thing/required: `[\"id\"]` vs `[\"id\",\"labels\"]`); only a superset that adds optional properties can be merged"
+        merged.notes,
+        [
+            "/components/schemas/Thing: united b.yaml's copy with the one kept so far (first from a.yaml): `/components/schemas/Thing/properties/labels` is required by the copy kept so far, not by b.yaml: optional"
+        ]
     );
+}
+
+#[test]
+fn security_alternatives_are_united_so_both_schemes_stay_supported() {
+    let bearer = doc(OP_B, NARROW)
+        .replace(
+            "security: [{ApiKeyAuth: []}]",
+            "security: [{BearerAuth: []}]",
+        )
+        .replace(
+            "ApiKeyAuth: {type: apiKey, in: header, name: Authorization}",
+            "BearerAuth: {type: http, scheme: bearer}",
+        );
+    for sources in [
+        [
+            source("a.yaml", &doc(OP_A, NARROW)),
+            source("b.yaml", &bearer),
+        ],
+        [
+            source("b.yaml", &bearer),
+            source("a.yaml", &doc(OP_A, NARROW)),
+        ],
+    ] {
+        let merged = merge(&sources).unwrap();
+        assert_eq!(
+            merged.doc["security"],
+            serde_json::json!([{"ApiKeyAuth": []}, {"BearerAuth": []}])
+        );
+        let schemes = merged.doc["components"]["securitySchemes"]
+            .as_object()
+            .unwrap();
+        assert!(schemes.contains_key("ApiKeyAuth") && schemes.contains_key("BearerAuth"));
+    }
 }
 
 #[test]
@@ -98,7 +159,7 @@ fn an_incompatible_component_names_both_files_and_the_first_difference() {
     assert_eq!(
         text,
         "component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
-         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); only a superset that adds optional properties can be merged"
+         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); copies may differ only in their properties (one a copy lacks, or that only some copies require, becomes optional)"
     );
 }
 
@@ -201,21 +262,48 @@ fn a_path_item_shared_by_two_sources_merges_its_methods() {
 }
 
 #[test]
-fn the_committed_sources_merge_with_the_labels_and_scale_down_rate_supersets() {
+fn the_committed_sources_merge_by_the_rule_for_captures() {
     let project = common::TempProject::copy_of_project();
     let sources = xtask::pipeline::load_sources(&project.layout).unwrap();
     let merged = merge(&sources).unwrap();
-    assert_eq!(merged.doc["paths"].as_object().unwrap().len(), 13);
-    // The pages were captured before Baseten added `labels` and `max_scale_down_rate`; the
-    // documents extracted from the 2026-06-03 spec have both, as optional properties.
+    let operations: usize = merged.doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| *k != "parameters")
+                .count()
+        })
+        .sum();
+    assert_eq!(operations, 183);
+    // The seed pages declare `ApiKeyAuth`, the newest specification `BearerAuth`: both stay.
     assert_eq!(
-        merged.notes,
-        [
-            "/components/schemas/AutoscalingSettingsV1: openapi/sources/get_chain_deployment.yaml adds optional `/components/schemas/AutoscalingSettingsV1/properties/max_scale_down_rate` (absent from openapi/sources/promote_chain_to_environment.yaml); kept openapi/sources/get_chain_deployment.yaml's version",
-            "/components/schemas/AutoscalingSettingsV1: openapi/sources/get_chain_deployment.yaml adds optional `/components/schemas/AutoscalingSettingsV1/properties/max_scale_down_rate` (absent from openapi/sources/promote_development_to_production.yaml); kept openapi/sources/get_chain_deployment.yaml's version",
-            "/components/schemas/DeploymentV1: openapi/sources/get_deployment.yaml adds optional `/components/schemas/DeploymentV1/properties/labels` (absent from openapi/sources/promote_model_to_environment.yaml); kept openapi/sources/get_deployment.yaml's version",
-            "/components/schemas/AutoscalingSettingsV1: openapi/sources/get_chain_deployment.yaml adds optional `/components/schemas/AutoscalingSettingsV1/properties/max_scale_down_rate` (absent from openapi/sources/promote_model_to_environment.yaml); kept openapi/sources/get_chain_deployment.yaml's version"
-        ]
+        merged.doc["security"],
+        serde_json::json!([{"ApiKeyAuth": []}, {"BearerAuth": []}])
+    );
+    // The seed pages were captured before Baseten added `request_backpressure_settings`,
+    // `region` and `labels` to `DeploymentV1`: each is optional in the union, and said so.
+    let deployment = &merged.doc["components"]["schemas"]["DeploymentV1"];
+    for added in ["request_backpressure_settings", "region", "labels"] {
+        assert!(deployment["properties"].get(added).is_some(), "{added}");
+        assert!(
+            !deployment["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == added),
+            "{added} is required"
+        );
+    }
+    assert!(
+        merged.notes.iter().any(|note| note
+            .starts_with("/components/schemas/DeploymentV1: united ")
+            && note.contains("/properties/request_backpressure_settings` is required by ")),
+        "{:#?}",
+        merged.notes
     );
 }
 
@@ -239,8 +327,9 @@ fn every_disagreement_is_reported_not_only_the_first() {
          - `info` differs between a.yaml:2 and b.yaml:2 (first difference at /info/version: \
          `\"1.0.0\"` vs `\"1.1.0\"`); all sources must agree on it\n  \
          - component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
-         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); only a \
-         superset that adds optional properties can be merged"
+         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); copies may \
+         differ only in their properties (one a copy lacks, or that only some copies require, \
+         becomes optional)"
     );
 }
 
@@ -262,14 +351,12 @@ fn a_disagreement_shared_by_several_sources_is_reported_once_naming_them_all() {
         ])
         .unwrap_err(),
     );
+    // (The security schemes are united: both stay supported.)
     assert_eq!(
         text,
-        "the sources disagree in 2 places that cannot be merged:\n  \
-         - `security` differs between a.yaml:4 and b.yaml:4 (first difference at /security/0: \
-         `{\"ApiKeyAuth\":[]}` vs `{\"BearerAuth\":[]}`); all sources must agree on it; so do \
-         c.yaml (like b.yaml)\n  \
-         - component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
-         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); only a \
-         superset that adds optional properties can be merged; so do c.yaml (like b.yaml)"
+        "component `schemas/Thing` differs between a.yaml:17 and b.yaml:17 (first difference at \
+         /components/schemas/Thing/properties/id/type: `\"string\"` vs `\"integer\"`); copies \
+         may differ only in their properties (one a copy lacks, or that only some copies \
+         require, becomes optional); so do c.yaml (like b.yaml)"
     );
 }

@@ -3,11 +3,22 @@
 //! Each docs page carries a complete document for one operation, with copies of the components
 //! it uses. The copies were captured at different times, so they may differ; the rules:
 //! - paths are united; the same method and path in two sources is an error naming both files;
-//! - a component found in several sources: identical → kept once; one a superset of the other
-//!   that only adds optional properties → the superset (reported); else an error naming the
-//!   component, both files with their lines, the JSON pointer of the first difference and the
-//!   two values there;
-//! - `openapi`, `info`, `servers`, `security` and the security schemes must agree.
+//! - a component found in several sources: identical → kept once; else the copies are united
+//!   by the rule for captures taken at different times (below), and each union is reported;
+//!   where they cannot be united, an error names the component, both files with their lines,
+//!   the JSON pointer of the first difference and the two values there;
+//! - `openapi`, `info` and `servers` must agree; security schemes of the same name must agree.
+//!
+//! **Captures taken at different times.** Baseten's docs pages and the specifications cut into
+//! sources were captured at different times, and a response must decode whatever version of the
+//! API sent it. So two copies of a component are united: their properties are united (at any
+//! depth), and a property is required only if every copy requires it. A property one copy lacks,
+//! or that one copy requires and another does not, is optional in the result. Every other
+//! keyword (types, formats, enums, descriptions) must be identical: a change of meaning is not
+//! guessed at. The same holds for `security`: its alternatives are united, so that every scheme
+//! a capture declares stays supported (the seeds' `ApiKeyAuth`, the newest `BearerAuth`), sorted
+//! by scheme name. Their order means nothing to the client, which sends the scheme it is
+//! configured with (`Api-Key` by default, as the docs pages say).
 //!
 //! Every disagreement is reported, not only the first: sources imported from a newer version
 //! of Baseten's spec usually differ in several places at once (the security scheme and a
@@ -53,12 +64,16 @@ impl Source {
 #[derive(Debug)]
 pub struct Merged {
     pub doc: Value,
-    /// One line per component that was widened to a superset: which source added what.
+    /// One line per component whose copies were united: which copy lacked or did not require
+    /// which property.
     pub notes: Vec<String>,
 }
 
 /// Top-level keys that must be identical in every source.
-const MUST_AGREE: &[&str] = &["openapi", "info", "servers", "security"];
+const MUST_AGREE: &[&str] = &["openapi", "info", "servers"];
+
+/// The top-level key whose alternatives are united (see the module docs).
+const SECURITY: &str = "security";
 
 /// Component sections in the order the OpenAPI specification lists them.
 const COMPONENT_SECTIONS: &[&str] = &[
@@ -150,6 +165,9 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
         }
     }
 
+    if let Some(security) = unite_security(sources, &mut conflicts) {
+        top.insert(SECURITY.into(), security);
+    }
     top.insert(
         "paths".into(),
         Value::Object(merge_paths(sources, &mut conflicts)?),
@@ -164,7 +182,11 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     let mut others: Vec<Owned> = Vec::new();
     for (index, source) in sources.iter().enumerate() {
         for (key, value) in source.doc.as_object().into_iter().flatten() {
-            if key == "paths" || key == "components" || MUST_AGREE.contains(&key.as_str()) {
+            if key == "paths"
+                || key == "components"
+                || key == SECURITY
+                || MUST_AGREE.contains(&key.as_str())
+            {
                 continue;
             }
             match others.iter().find(|e| &e.key == key) {
@@ -308,61 +330,45 @@ fn merge_components(
                     continue;
                 }
                 // Security schemes must agree exactly: a wider one is still a different one.
-                let widenable = section != "securitySchemes";
-                if let Some(added) = widenable
-                    .then(|| superset_additions(&seen.value, value, &pointer))
-                    .flatten()
-                {
-                    notes.push(widen_note(
-                        &pointer,
-                        &source.name,
-                        &sources[seen.source].name,
-                        &added,
-                    ));
-                    seen.value = value.clone();
-                    seen.source = source_index;
-                } else if let Some(added) = widenable
-                    .then(|| superset_additions(value, &seen.value, &pointer))
-                    .flatten()
-                {
-                    notes.push(widen_note(
-                        &pointer,
-                        &sources[seen.source].name,
-                        &source.name,
-                        &added,
-                    ));
-                } else if let Some(same) = rejected.iter_mut().find(|r| {
-                    &r.name == name
-                        && (&r.copy == value
-                            || superset_additions(&r.copy, value, &pointer).is_some()
-                            || superset_additions(value, &r.copy, &pointer).is_some())
-                }) {
-                    same.also.push(source.name.clone());
+                let united = if section == "securitySchemes" {
+                    Err((first_difference(&seen.value, value, &pointer), ""))
                 } else {
-                    // Where widening fails, read with the larger copy as the would-be superset:
-                    // the first difference alone may be a harmless added property.
-                    let size = |v: &Value| v.to_string().len();
-                    let (narrow, wide) = if size(value) >= size(&seen.value) {
-                        (&seen.value, value)
-                    } else {
-                        (value, &seen.value)
-                    };
-                    let (at, note) = blocker(narrow, wide, &pointer)
-                        .unwrap_or_else(|| (first_difference(&seen.value, value, &pointer), ""));
-                    rejected.push(Rejected {
-                        name: name.clone(),
-                        copy: value.clone(),
-                        source: source.name.clone(),
-                        conflict: conflicts.len(),
-                        also: Vec::new(),
-                    });
-                    conflicts.push(format!(
-                        "component `{section}/{name}` differs between {} and {} (first difference \
-                         at {}{note}); only a superset that adds optional properties can be merged",
-                        sources[seen.source].at(&at),
-                        source.at(&at),
-                        shown(&seen.value, value, &pointer, &at)
-                    ));
+                    let mut report = Report::default();
+                    unite(&seen.value, value, &pointer, &mut report).map(|v| (v, report))
+                };
+                match united {
+                    Ok((value, report)) => {
+                        notes.push(report.note(&pointer, &sources[seen.source].name, &source.name));
+                        seen.value = value;
+                    }
+                    Err((at, note)) => {
+                        // A copy like one already rejected is the same conflict.
+                        let like = rejected.iter().position(|r| {
+                            &r.name == name
+                                && (&r.copy == value
+                                    || unite(&r.copy, value, &pointer, &mut Report::default())
+                                        .is_ok())
+                        });
+                        if let Some(like) = like {
+                            rejected[like].also.push(source.name.clone());
+                            continue;
+                        }
+                        rejected.push(Rejected {
+                            name: name.clone(),
+                            copy: value.clone(),
+                            source: source.name.clone(),
+                            conflict: conflicts.len(),
+                            also: Vec::new(),
+                        });
+                        conflicts.push(format!(
+                            "component `{section}/{name}` differs between {} and {} (first \
+                             difference at {}{note}); copies may differ only in their properties \
+                             (one a copy lacks, or that only some copies require, becomes optional)",
+                            sources[seen.source].at(&at),
+                            source.at(&at),
+                            shown(&seen.value, value, &pointer, &at)
+                        ));
+                    }
                 }
             }
         }
@@ -400,133 +406,290 @@ fn report_shared(rejected: Vec<Rejected>, conflicts: &mut [String]) {
     }
 }
 
-fn widen_note(pointer: &str, wider: &str, narrower: &str, added: &[String]) -> String {
-    let list = added
-        .iter()
-        .map(|p| format!("`{p}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "{pointer}: {wider} adds optional {list} (absent from {narrower}); kept {wider}'s version"
-    )
+/// What uniting two copies of a component did, for the merge's notes.
+#[derive(Default)]
+struct Report {
+    /// Properties only the first copy has: (pointer, whether it requires them).
+    only_first: Vec<(String, bool)>,
+    /// Properties only the second copy has.
+    only_second: Vec<(String, bool)>,
+    /// Properties both copies have that only one requires: (pointer, whether it is the first).
+    required_by_one: Vec<(String, bool)>,
 }
 
-/// If `wide` equals `narrow` except for optional properties that `wide` adds (at any depth),
-/// returns the pointers of those properties; otherwise `None`.
-pub fn superset_additions(narrow: &Value, wide: &Value, pointer: &str) -> Option<Vec<String>> {
-    let mut added = Vec::new();
-    is_superset(narrow, wide, pointer, &mut added).then_some(added)
-}
-
-fn is_superset(narrow: &Value, wide: &Value, pointer: &str, added: &mut Vec<String>) -> bool {
-    match (narrow, wide) {
-        (Value::Object(n), Value::Object(w)) => {
-            // Same keywords on both sides (only `properties` may differ, below).
-            if w.keys().any(|k| !n.contains_key(k)) {
-                return false;
+impl Report {
+    /// The note for uniting `second`'s copy with the one kept so far, which came first from
+    /// `origin` (and may already unite several copies).
+    fn note(&self, pointer: &str, origin: &str, second: &str) -> String {
+        let first = "the copy kept so far";
+        let mut parts = Vec::new();
+        for (only, (has, lacks)) in [
+            (&self.only_first, (first, second)),
+            (&self.only_second, (second, first)),
+        ] {
+            for (property, required) in only {
+                parts.push(if *required {
+                    format!("`{property}` is required by {has} and absent from {lacks}: optional")
+                } else {
+                    format!("`{property}` is only in {has} (optional)")
+                });
             }
-            for (key, nv) in n {
-                let child = child_pointer(pointer, key);
-                let Some(wv) = w.get(key) else {
-                    return false;
-                };
-                if key == "properties" {
-                    let (Some(np), Some(wp)) = (nv.as_object(), wv.as_object()) else {
-                        return false;
-                    };
-                    let required = w.get("required").and_then(Value::as_array);
-                    for (prop, schema) in wp {
-                        let prop_pointer = child_pointer(&child, prop);
-                        match np.get(prop) {
-                            Some(narrow_schema) => {
-                                if !is_superset(narrow_schema, schema, &prop_pointer, added) {
-                                    return false;
-                                }
-                            }
-                            None => {
-                                let is_required =
-                                    required.is_some_and(|r| r.iter().any(|x| x == prop));
-                                if is_required {
-                                    return false;
-                                }
-                                added.push(prop_pointer);
-                            }
-                        }
-                    }
-                    if np.keys().any(|k| !wp.contains_key(k)) {
-                        return false;
-                    }
-                } else if !is_superset(nv, wv, &child, added) {
-                    return false;
-                }
-            }
-            true
         }
-        (Value::Array(n), Value::Array(w)) => {
-            n.len() == w.len()
-                && n.iter()
-                    .zip(w)
-                    .enumerate()
-                    .all(|(i, (nv, wv))| is_superset(nv, wv, &format!("{pointer}/{i}"), added))
+        for (property, by_first) in &self.required_by_one {
+            let (requires, does_not) = if *by_first {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            parts.push(format!(
+                "`{property}` is required by {requires}, not by {does_not}: optional"
+            ));
         }
-        _ => narrow == wide,
+        format!(
+            "{pointer}: united {second}'s copy with the one kept so far (first from {origin}): {}",
+            parts.join("; ")
+        )
     }
 }
 
-/// Where `wide` stops being a superset of `narrow` that only adds optional properties (the
-/// rules of [`superset_additions`]), with a note when the value alone does not say why; `None`
-/// when it is such a superset.
-fn blocker(narrow: &Value, wide: &Value, pointer: &str) -> Option<(String, &'static str)> {
-    match (narrow, wide) {
-        (Value::Object(n), Value::Object(w)) => {
-            if let Some(key) = w.keys().find(|k| !n.contains_key(*k)) {
-                return Some((child_pointer(pointer, key), ""));
+/// Unites two captures of a component by the rule in the module docs: properties united, a
+/// property required only where every copy requires it, everything else identical. `Err` gives
+/// the pointer where the copies cannot be united (and a note when the value alone does not say
+/// why).
+fn unite(
+    first: &Value,
+    second: &Value,
+    pointer: &str,
+    report: &mut Report,
+) -> Result<Value, (String, &'static str)> {
+    match (first, second) {
+        (Value::Object(a), Value::Object(b)) => {
+            // The same keywords on both sides, but for `required` (absent means none).
+            for key in a.keys().chain(b.keys()) {
+                if key != "required" && (!a.contains_key(key) || !b.contains_key(key)) {
+                    return Err((child_pointer(pointer, key), ""));
+                }
             }
-            for (key, nv) in n {
+            let mut out = Map::new();
+            for (key, av) in a {
                 let child = child_pointer(pointer, key);
-                let Some(wv) = w.get(key) else {
-                    return Some((child, ""));
+                let value = match key.as_str() {
+                    "properties" => unite_properties(a, b, &child, report)?,
+                    "required" => continue,
+                    _ => unite(av, &b[key], &child, report)?,
                 };
-                if key != "properties" {
-                    if let Some(found) = blocker(nv, wv, &child) {
-                        return Some(found);
-                    }
-                    continue;
-                }
-                let (Some(np), Some(wp)) = (nv.as_object(), wv.as_object()) else {
-                    if nv != wv {
-                        return Some((first_difference(nv, wv, &child), ""));
-                    }
-                    continue;
-                };
-                let required = w.get("required").and_then(Value::as_array);
-                for (prop, schema) in wp {
-                    let prop_pointer = child_pointer(&child, prop);
-                    match np.get(prop) {
-                        Some(narrow_schema) => {
-                            if let Some(found) = blocker(narrow_schema, schema, &prop_pointer) {
-                                return Some(found);
-                            }
-                        }
-                        None if required.is_some_and(|r| r.iter().any(|x| x == prop)) => {
-                            return Some((prop_pointer, ", a property added as required"));
-                        }
-                        None => {}
-                    }
-                }
-                if let Some(prop) = np.keys().find(|k| !wp.contains_key(*k)) {
-                    return Some((child_pointer(&child, prop), ""));
+                out.insert(key.clone(), value);
+            }
+            let required = |m: &Map<String, Value>| -> Vec<String> {
+                m.get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(Value::as_str)
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let (ra, rb) = (required(a), required(b));
+            let both: Vec<Value> = ra
+                .iter()
+                .filter(|name| rb.contains(name))
+                .map(|name| Value::String(name.clone()))
+                .collect();
+            if !both.is_empty() {
+                out.insert("required".into(), Value::Array(both));
+            }
+            Ok(Value::Object(out))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                return Err((format!("{pointer}/{}", a.len().min(b.len())), ""));
+            }
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .map(|(i, (x, y))| unite(x, y, &format!("{pointer}/{i}"), report))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array)
+        }
+        _ if first == second => Ok(first.clone()),
+        _ => Err((pointer.to_string(), "")),
+    }
+}
+
+/// The union of two copies' `properties` (`pointer` is theirs): the first copy's order, then
+/// what only the second has; a property both have is united.
+fn unite_properties(
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    pointer: &str,
+    report: &mut Report,
+) -> Result<Value, (String, &'static str)> {
+    let (Some(pa), Some(pb)) = (a["properties"].as_object(), b["properties"].as_object()) else {
+        return if a["properties"] == b["properties"] {
+            Ok(a["properties"].clone())
+        } else {
+            Err((pointer.to_string(), ", `properties` is not a mapping"))
+        };
+    };
+    let requires = |m: &Map<String, Value>, name: &str| {
+        m.get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|x| x == name))
+    };
+    let mut out = Map::new();
+    for (name, schema) in pa {
+        let child = child_pointer(pointer, name);
+        match pb.get(name) {
+            Some(other) => {
+                out.insert(name.clone(), unite(schema, other, &child, report)?);
+                if requires(a, name) != requires(b, name) {
+                    report.required_by_one.push((child, requires(a, name)));
                 }
             }
-            None
+            None => {
+                report.only_first.push((child, requires(a, name)));
+                out.insert(name.clone(), schema.clone());
+            }
         }
-        (Value::Array(n), Value::Array(w)) if n.len() == w.len() => n
-            .iter()
-            .zip(w)
-            .enumerate()
-            .find_map(|(i, (nv, wv))| blocker(nv, wv, &format!("{pointer}/{i}"))),
-        _ => (narrow != wide).then(|| (first_difference(narrow, wide, pointer), "")),
     }
+    for (name, schema) in pb.iter().filter(|(name, _)| !pa.contains_key(*name)) {
+        report
+            .only_second
+            .push((child_pointer(pointer, name), requires(b, name)));
+        out.insert(name.clone(), schema.clone());
+    }
+    Ok(Value::Object(out))
+}
+
+/// Relaxes the merged document by an earlier capture of the API (one no source comes from any
+/// more), so that what the API sent then still decodes: in every component both have, a
+/// property the earlier capture lacks or does not require is no longer required, and an
+/// `integer` the earlier capture gave as a `number` becomes a `number` (a number holds both).
+/// Nothing else of the earlier capture is taken: names, docs and defaults are the newest's.
+/// Each change is a note.
+pub fn relax(doc: &mut Value, earlier: &Source, notes: &mut Vec<String>) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (name, schema) in schemas.iter_mut() {
+        let Some(old) = earlier.doc.pointer(&format!(
+            "/components/schemas/{}",
+            escape_pointer_token(name)
+        )) else {
+            continue;
+        };
+        let pointer = format!("/components/schemas/{}", escape_pointer_token(name));
+        let mut changes = Vec::new();
+        relax_schema(schema, old, &pointer, &mut changes);
+        if !changes.is_empty() {
+            notes.push(format!(
+                "{pointer}: relaxed by the earlier capture {} so that its responses decode: {}",
+                earlier.name,
+                changes.join("; ")
+            ));
+        }
+    }
+}
+
+fn relax_schema(new: &mut Value, old: &Value, pointer: &str, changes: &mut Vec<String>) {
+    let (Some(new), Some(old)) = (new.as_object_mut(), old.as_object()) else {
+        return;
+    };
+    if new.get("type") == Some(&Value::from("integer"))
+        && old.get("type") == Some(&Value::from("number"))
+    {
+        new.insert("type".into(), Value::from("number"));
+        changes.push(format!(
+            "`{pointer}` is a number (an integer now, a number then)"
+        ));
+    }
+    let old_properties = old.get("properties").and_then(Value::as_object);
+    let old_required: Vec<&Value> = old
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().collect())
+        .unwrap_or_default();
+    if let Some(required) = new.get_mut("required").and_then(Value::as_array_mut)
+        && let Some(old_properties) = old_properties
+    {
+        required.retain(|name| {
+            let keep = old_required.contains(&name);
+            if !keep {
+                let shown = name.as_str().unwrap_or_default();
+                changes.push(if old_properties.contains_key(shown) {
+                    format!("`{pointer}/properties/{shown}` is optional (it was optional then)")
+                } else {
+                    format!("`{pointer}/properties/{shown}` is optional (absent then)")
+                });
+            }
+            keep
+        });
+        if required.is_empty() {
+            new.remove("required");
+        }
+    }
+    for (key, child) in new.iter_mut() {
+        let Some(old_child) = old.get(key) else {
+            continue;
+        };
+        let at = child_pointer(pointer, key);
+        match (key.as_str(), child) {
+            ("properties", Value::Object(properties)) => {
+                for (property, schema) in properties.iter_mut() {
+                    if let Some(old_schema) = old_child.get(property) {
+                        relax_schema(schema, old_schema, &child_pointer(&at, property), changes);
+                    }
+                }
+            }
+            ("items" | "additionalProperties" | "not", child) => {
+                relax_schema(child, old_child, &at, changes)
+            }
+            ("anyOf" | "oneOf" | "allOf", Value::Array(branches)) => {
+                if let Some(old_branches) = old_child.as_array()
+                    && old_branches.len() == branches.len()
+                {
+                    for (i, (branch, old_branch)) in
+                        branches.iter_mut().zip(old_branches).enumerate()
+                    {
+                        relax_schema(branch, old_branch, &format!("{at}/{i}"), changes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The sources' `security` alternatives united (each once), sorted by scheme name; `None` when
+/// no source has one. A source whose `security` is not a list is a conflict.
+fn unite_security(sources: &[Source], conflicts: &mut Vec<String>) -> Option<Value> {
+    let mut alternatives: Vec<Value> = Vec::new();
+    let mut any = false;
+    for source in sources {
+        let Some(security) = source.doc.get(SECURITY) else {
+            continue;
+        };
+        any = true;
+        let Some(list) = security.as_array() else {
+            conflicts.push(format!(
+                "{}: `security` must be a list of security requirements",
+                source.at("/security")
+            ));
+            continue;
+        };
+        for alternative in list {
+            if !alternatives.contains(alternative) {
+                alternatives.push(alternative.clone());
+            }
+        }
+    }
+    alternatives.sort_by_key(|a| a.to_string());
+    any.then_some(Value::Array(alternatives))
 }
 
 /// `<pointer>: <a's value> vs <b's value>` for a difference that [`first_difference`] found at

@@ -3,7 +3,8 @@
 //! 1. [`import`]: a Baseten docs page → `openapi/sources/<operation>.yaml` (+ manifest entry);
 //!    or, with [`from_spec`], one operation cut out of Baseten's full specification
 //! 2. [`merge`]: all sources → one OpenAPI 3.1 document
-//! 3. [`overlay`]: + `openapi/overlay.yaml` (operation ids and other additions)
+//! 3. [`overlay`]: + `openapi/overlay.yaml` (operation ids and other additions); every other
+//!    operation gets an id derived from method and path
 //! 4. [`validate`]: refs, path parameters, ids, security; then written as `openapi/baseten.yaml`
 //! 5. [`derive`](mod@derive): → the OpenAPI 3.0.3 document `openapi/baseten-3.0.json` that build.rs feeds
 //!    to progenitor (validated again)
@@ -97,11 +98,41 @@ pub fn load_sources(layout: &Layout) -> Result<Vec<merge::Source>> {
     Ok(sources)
 }
 
+/// Reads the earlier captures the manifest lists, checking each is still the file recorded.
+pub fn load_earlier_captures(layout: &Layout) -> Result<Vec<merge::Source>> {
+    let manifest = Manifest::load(&layout.manifest())?;
+    let mut captures = Vec::new();
+    for capture in &manifest.earlier_captures {
+        let path = layout.root().join(&capture.spec);
+        let bytes = std::fs::read(&path)
+            .with_context(|| format!("cannot read the earlier capture {}", capture.spec))?;
+        if sha256_hex(&bytes) != capture.spec_sha256 {
+            bail!(
+                "{} differs from the capture recorded in {} (sha256 mismatch); an earlier \
+                 capture is Baseten's file as published",
+                capture.spec,
+                layout.display(&layout.manifest())
+            );
+        }
+        let text =
+            String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", capture.spec))?;
+        captures.push(merge::Source::parse(&capture.spec, &text)?);
+    }
+    Ok(captures)
+}
+
 /// Runs merge → overlay → validate → derive → validate on the project's sources.
 pub fn run(layout: &Layout) -> Result<Outputs> {
     let sources = load_sources(layout)?;
+    let earlier = load_earlier_captures(layout)?;
     let overlay = document::read(&layout.overlay())?;
-    run_on(&sources, &overlay, &layout.display(&layout.overlay()))
+    run_with_header(
+        &sources,
+        &earlier,
+        &overlay,
+        &layout.display(&layout.overlay()),
+        MERGED_HEADER,
+    )
 }
 
 /// The pipeline on sources and an overlay already in memory.
@@ -110,7 +141,7 @@ pub fn run_on(
     overlay: &serde_json::Value,
     overlay_name: &str,
 ) -> Result<Outputs> {
-    run_with_header(sources, overlay, overlay_name, MERGED_HEADER)
+    run_with_header(sources, &[], overlay, overlay_name, MERGED_HEADER)
 }
 
 /// The pipeline on one complete OpenAPI 3.1 document (such as Baseten's full specification)
@@ -134,6 +165,7 @@ pub fn run_on_document(
     );
     run_with_header(
         std::slice::from_ref(&source),
+        &[],
         overlay,
         overlay_name,
         &header,
@@ -142,20 +174,27 @@ pub fn run_on_document(
 
 fn run_with_header(
     sources: &[merge::Source],
+    earlier: &[merge::Source],
     overlay: &serde_json::Value,
     overlay_name: &str,
     header: &str,
 ) -> Result<Outputs> {
-    let merged = merge::merge(sources)?;
+    let mut merged = merge::merge(sources)?;
+    for capture in earlier {
+        merge::relax(&mut merged.doc, capture, &mut merged.notes);
+    }
     let mut doc = merged.doc;
+    let mut notes = merged.notes;
     overlay::apply(&mut doc, overlay, overlay_name)?;
+    // Every operation named in the 3.1 document too: the mock serves it, and knows operations
+    // by these names (derive keeps them).
+    derive::operation_ids::assign_operation_ids(&mut doc, &mut notes);
     validate::validate(&doc, "the merged 3.1 document (openapi/baseten.yaml)")?;
     let derived = derive::derive(&doc);
     validate::validate(
         &derived.doc,
         "the derived 3.0 document (openapi/baseten-3.0.json)",
     )?;
-    let mut notes = merged.notes;
     notes.extend(derived.notes);
     Ok(Outputs {
         merged: document::to_yaml(&doc, header)?,

@@ -30,6 +30,13 @@ impl TempProject {
         let mock_spec = layout.mock_spec();
         std::fs::create_dir_all(mock_spec.parent().unwrap()).unwrap();
         std::fs::copy(Layout::new(project_root()).mock_spec(), &mock_spec).unwrap();
+        // The earlier captures the manifest names, where it names them.
+        let manifest = xtask::manifest::Manifest::load(&layout.manifest()).unwrap();
+        for capture in &manifest.earlier_captures {
+            let target = dir.path().join(&capture.spec);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(project_root().join(&capture.spec), target).unwrap();
+        }
         Self { dir, layout }
     }
 

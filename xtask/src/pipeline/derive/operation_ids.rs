@@ -29,7 +29,7 @@ pub fn assign_operation_ids(doc: &mut Value, notes: &mut Vec<String>) {
                 continue;
             }
             let name =
-                operation_names::unique(operation_names::derived_name(method, path), &mut taken);
+                operation_names::unique(operation_names::method_name(method, path), &mut taken);
             notes.push(format!(
                 "{} {path}: no operationId in the overlay; named it `{name}`",
                 method.to_uppercase()
