@@ -7,7 +7,8 @@
 //! - `decode_props`: arbitrary bytes and JSON into every decoder;
 //! - `config`: building a client, from code and from the environment;
 //! - `generated_code`: the generated source (snapshot) and the README's examples;
-//! - `build_rules`: build.rs's rewriting rules on small inputs.
+//! - `build_rules`: build.rs's rewriting rules on small inputs;
+//! - `guarded_on_the_mock`: guarded promotions on baseten-mock's simulated clock.
 //!
 //! `tests/observability.rs` stays a binary of its own: tracing caches per call site whether any
 //! subscriber is interested, process-wide, so a span first hit by another test's thread (with no
@@ -18,6 +19,7 @@ mod config;
 mod decode_props;
 mod faults;
 mod generated_code;
+mod guarded_on_the_mock;
 mod hostile_input;
 mod lifecycle;
 mod module_imports;
