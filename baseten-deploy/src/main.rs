@@ -3,10 +3,12 @@
 //! "In CI" section has a GitHub Actions job.
 //!
 //! The stages, in the order a run goes through them: `cli` (flags) → `connect` (the client) →
-//! `commands` (requests, one module per subcommand) → `watch` (waits) → `report` (the result) →
+//! `commands` (requests, one module per subcommand) → `watch` (waits) and `check` (the
+//! `--check` command of a guarded promotion) → `report` (the result) →
 //! `output`, `events` (`--output jsonl`) and `github` (what is printed and written) → `exit`
 //! (the code).
 
+mod check;
 mod cli;
 mod commands;
 mod connect;

@@ -108,6 +108,40 @@ impl Output {
         }
     }
 
+    /// A check starts: in GitHub Actions its output goes into a group of its own (groups do
+    /// not nest, so a wait's group open before is closed; the next progress line opens one).
+    pub fn check_started(&self, title: &str) {
+        let (github, close) = {
+            let mut state = self.state();
+            (state.github, std::mem::take(&mut state.group_open))
+        };
+        if close {
+            self.ci_line("::endgroup::");
+        }
+        if github {
+            self.ci_line(&format!("::group::{title}"));
+        } else {
+            self.event(title);
+        }
+    }
+
+    /// One line of a check's output, already prefixed.
+    pub fn check_line(&self, line: &str) {
+        if self.state().format == OutputFormat::Jsonl {
+            self.jsonl(&serde_json::json!({"type": "check_output", "message": line}));
+        } else {
+            self.event(line);
+        }
+    }
+
+    /// A check ended: `line` says how (after its group, in GitHub Actions).
+    pub fn check_ended(&self, line: &str) {
+        if self.state().github {
+            self.ci_line("::endgroup::");
+        }
+        self.event(line);
+    }
+
     pub fn last_state(&self) -> Option<String> {
         self.state().last_state.clone()
     }
