@@ -85,6 +85,46 @@ pub fn summary(report: &Report, took: Duration) -> String {
         row("What to do", bounded(hint));
     }
     text.push('\n');
+    text += &checks_table(report);
+    text
+}
+
+/// The most lines of a check's output the summary shows (the JSON document has 20).
+const SUMMARY_TAIL: usize = 5;
+
+/// Every run of `--check`: where, how it ended, and the end of what it printed.
+fn checks_table(report: &Report) -> String {
+    if report.checks.is_empty() {
+        return String::new();
+    }
+    let mut text = "| Traffic | Trigger | Result | Exit code | Duration | Output (last lines) |\n\
+                    |---|---|---|---|---|---|\n"
+        .to_owned();
+    for check in &report.checks {
+        let held = if check.held { ", held" } else { "" };
+        let attempt = if check.attempt > 1 {
+            format!(", attempt {}", check.attempt)
+        } else {
+            String::new()
+        };
+        let tail = &check.output_tail[check.output_tail.len().saturating_sub(SUMMARY_TAIL)..];
+        let output = tail
+            .iter()
+            .map(|line| format!("`{}`", escape_cell(&bounded(line)).replace('`', "'")))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        text += &format!(
+            "| {}% | {}{held}{attempt} | {} | {} | {}s | {output} |\n",
+            check.percent_traffic,
+            escape_cell(&check.trigger),
+            check.result,
+            check
+                .exit_code
+                .map_or("none".to_owned(), |code| code.to_string()),
+            check.duration_seconds,
+        );
+    }
+    text.push('\n');
     text
 }
 
