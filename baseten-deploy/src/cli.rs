@@ -265,6 +265,7 @@ pub struct WaitArgs {
 
 /// A guarded promotion: a command run at checkpoints of a rolling promotion (`promote --wait`).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Guarded promotion (with --wait)")]
 pub struct CheckArgs {
     /// Run this command (through `sh -c`, in its own process group) at the checkpoints; a
     /// non-zero exit fails the check. It inherits the environment, plus BASETEN_MODEL_ID,
