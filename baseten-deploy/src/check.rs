@@ -87,8 +87,8 @@ pub async fn run(
         }
     };
     let group = Group(child.id());
-    let mut stdout = child.stdout.take().map(|s| Lines::new(s));
-    let mut stderr = child.stderr.take().map(|s| Lines::new(s));
+    let mut stdout = child.stdout.take().map(Lines::new);
+    let mut stderr = child.stderr.take().map(Lines::new);
     let record = |line: String| {
         out.check_line(&format!("{label}: {line}"));
         let mut ran = lock(ran);

@@ -218,7 +218,7 @@ impl Checkpoints {
             .iter()
             .filter(|p| !p.done && i64::from(p.percent) <= percent)
             .map(|p| Trigger::Percent(p.percent))
-            .last()
+            .next_back()
     }
 
     fn mark_done(&mut self, percent: i64) {
