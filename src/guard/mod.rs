@@ -2,10 +2,12 @@
 //! points of a rolling promotion, and a policy that decides, from its result, whether the
 //! promotion goes on, is held, or is stopped.
 //!
-//! [`Client::guard_promotion`] follows a promotion already asked for, with
-//! [`Client::wait_for_promotion`]'s rules (so the ending it reports is the truth, whatever
-//! Baseten shows between transitions), and sends `pause_promotion`, `resume_promotion`,
-//! `cancel_promotion` or `force_cancel_promotion` as the policy says:
+//! [`Client::guard_promotion`](crate::Client::guard_promotion) follows a promotion already
+//! asked for, with the rules of
+//! [`Client::wait_for_promotion`](crate::Client::wait_for_promotion) (so the ending it
+//! reports is the truth, whatever Baseten shows between transitions), and sends
+//! `pause_promotion`, `resume_promotion`, `cancel_promotion` or `force_cancel_promotion` as
+//! the policy says:
 //!
 //! - **when**: at traffic percentages ([`check_at`](GuardedPromotion::check_at)), with the
 //!   promotion held (paused) while the check runs ([`hold_at`](GuardedPromotion::hold_at)),
