@@ -65,6 +65,7 @@
 //!         let failed = &outcome.checks[*check];
 //!         println!("check failed at {}%: {}; then {after:?}", failed.percent_traffic, failed.verdict);
 //!     }
+//!     other => println!("{other:?}"),
 //! }
 //! # Ok(())
 //! # }
