@@ -276,4 +276,41 @@ mod tests {
             "::error title=baseten-deploy promote::100%25 failed:%0Aline two"
         );
     }
+
+    #[test]
+    fn the_summary_lists_each_check_with_the_end_of_its_output_in_one_cell() {
+        let mut report = Report::new("promote");
+        report.end(crate::exit::Exit::Failed, "check_failed", "check failed");
+        let check = |percent, result, exit_code, tail: &[&str]| crate::report::CheckSummary {
+            trigger: "50%".into(),
+            percent_traffic: percent,
+            attempt: 1,
+            held: true,
+            result,
+            exit_code,
+            duration_seconds: 1.5,
+            output_tail: tail.iter().map(|l| (*l).to_owned()).collect(),
+        };
+        report.checks = vec![
+            check(25, "passed", Some(0), &["ok"]),
+            check(
+                50,
+                "timed_out",
+                None,
+                &["1", "2", "3", "4", "5", "a | `b`", "last"],
+            ),
+        ];
+        let text = summary(&report, Duration::from_secs(3));
+        assert!(
+            text.contains("| 25% | 50%, held | passed | 0 | 1.5s | `ok` |\n"),
+            "{text}"
+        );
+        // The last five lines, a pipe escaped and a backtick replaced so the cell stays one.
+        assert!(
+            text.contains(
+                "| 50% | 50%, held | timed_out | none | 1.5s | `3`<br>`4`<br>`5`<br>`a \\| 'b'`<br>`last` |\n"
+            ),
+            "{text}"
+        );
+    }
 }

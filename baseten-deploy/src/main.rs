@@ -219,10 +219,24 @@ async fn run(cli: &Cli, env: &impl Fn(&str) -> Option<String>, out: &Output, rep
             } else {
                 "interrupted"
             };
+            // A `--check` running then was killed with its process group when the command's
+            // future was dropped (src/check.rs).
+            let goes_on = match out.check_running() {
+                None => "nothing was canceled: the promotion goes on",
+                Some(false) => {
+                    "the check running was stopped (its process group killed); nothing was \
+                     canceled: the promotion goes on"
+                }
+                Some(true) => {
+                    "the check running was stopped (its process group killed); nothing was \
+                     canceled, and the promotion, paused for the check, stays PAUSED: \
+                     `baseten-deploy resume` or `cancel` decides"
+                }
+            };
             let failure = match out.last_state() {
                 Some(state) => {
                     Failure::new(exit, format!("{what}: stopped waiting; last seen: {state}"))
-                        .hint("nothing was canceled: the promotion goes on")
+                        .hint(goes_on)
                 }
                 None => Failure::new(exit, format!("{what} before the command finished")).hint(
                     "a request already sent may have taken effect: `baseten-deploy status` \

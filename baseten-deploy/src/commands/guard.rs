@@ -61,16 +61,16 @@ pub(super) async fn guarded(
             async move {
                 let percent = context.percent_traffic;
                 let env = environment(&context);
-                out.check_started(&format!(
-                    "check at {percent}% ({}, attempt {}{})",
-                    context.trigger,
-                    context.attempt,
-                    if context.held {
-                        ", promotion paused"
-                    } else {
-                        ""
-                    }
-                ));
+                let paused = if context.held {
+                    ", promotion paused"
+                } else {
+                    ""
+                };
+                let title = format!(
+                    "check at {percent}% ({}, attempt {}{paused})",
+                    context.trigger, context.attempt
+                );
+                out.check_started(&title, context.held);
                 check::run(&command, &env, &out, &format!("check {percent}%"), &ran).await;
                 let ran = lock(&ran);
                 match (ran.exit_code, &ran.error) {

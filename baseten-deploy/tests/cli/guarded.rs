@@ -236,7 +236,10 @@ fn an_interrupt_during_a_check_kills_it_and_cancels_nothing() {
     let interrupted = running.finish();
     assert_eq!(interrupted.code, 130, "{interrupted:#?}");
     interrupted.assert_stderr("interrupted: stopped waiting; last seen: mdl-slow/production:");
-    interrupted.assert_stderr("nothing was canceled");
+    interrupted.assert_stderr(
+        "hint: the check running was stopped (its process group killed); nothing was canceled: \
+         the promotion goes on",
+    );
     for pid in read_pids(&pids) {
         assert!(
             !alive(&pid),
