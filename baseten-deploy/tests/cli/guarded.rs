@@ -70,34 +70,6 @@ fn read_pids(path: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_check_runs_at_every_checkpoint_with_the_promotion_s_facts_then_it_succeeds() {
-    let mock = mock();
-    let done = run(deploy(&mock.url)
-        .args(GUARD)
-        .args(["--deployment", "dpl-guard-v2", "--output", "json"])
-        .args(["--check", FAILS_FROM_50.split('\n').next().unwrap()])
-        .args(["--check-at", "10,50,100"])
-        .args(FAST));
-    assert_eq!(done.code, 0, "{done:#?}");
-    // 10 % is first reached at the first step (25 %); 100 runs after the success.
-    assert_eq!(check_percents(&done), [25, 50, 100]);
-    let checks = &done.json()["checks"];
-    assert_eq!(checks[0]["trigger"], "10%");
-    assert_eq!(checks[2]["trigger"], "100%");
-    assert_eq!(checks[0]["exit_code"], 0);
-    assert_eq!(checks[0]["result"], "passed");
-    assert_eq!(
-        checks[0]["output_tail"][0],
-        "model=mdl-guard env=production candidate=dpl-guard-v2 current=dpl-guard-v1 percent=25"
-    );
-    assert_eq!(
-        checks[2]["output_tail"][0],
-        "model=mdl-guard env=production candidate=dpl-guard-v2 current=dpl-guard-v2 percent=100"
-    );
-    assert_eq!(current_and_status(&mock.url).0, "dpl-guard-v2");
-}
-
 /// The check fails at 50 %: cancel (clean mock) and force cancel (the mock's adversarial
 /// in-between states) both roll back, and the command says which deployment is current as the
 /// waiter read it, which the mock confirms.
@@ -176,34 +148,60 @@ fn a_hanging_check_is_killed_with_its_process_group_at_its_timeout() {
     assert_eq!(current_and_status(&mock.url).0, "dpl-guard-v1");
 }
 
-/// --hold-at 50: the promotion is really PAUSED at 50 % while the check runs (the check reads it
-/// with `baseten-deploy status`), then resumed to success; in GitHub Actions the check's output
-/// is in a group of its own, and the step summary lists the run.
+/// Checks at 10 % and 100 % and a hold at 50 %, in one promotion (each test costs CI seconds):
+/// the check gets the promotion's facts; at 50 % the promotion is really PAUSED while it runs
+/// (the check reads it with `baseten-deploy status`), then it is resumed to success; 100 runs
+/// after the success. The pause for 50 is asked for one step ahead, before any step was seen,
+/// so the promotion pauses at 25 % too, and the check for 10 runs held there. In GitHub Actions
+/// each run's output is in a group of its own, and the step summary lists the runs.
 #[test]
-fn a_hold_at_50_checks_while_paused_then_resumes() {
+fn the_check_runs_at_each_checkpoint_and_holds_at_50_then_it_succeeds() {
     let mock = mock();
     let temp = tempfile::tempdir().unwrap();
     let summary = temp.path().join("summary.md");
+    let facts = FAILS_FROM_50.split('\n').next().unwrap();
     let done = run(deploy(&mock.url)
         .env("DEPLOY", DEPLOY)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_STEP_SUMMARY", &summary)
         .args(GUARD)
-        .args(["--deployment", "dpl-guard-v2"])
+        .args(["--deployment", "dpl-guard-v2", "--output", "json"])
         .args([
             "--check",
-            r#""$DEPLOY" status --model "$BASETEN_MODEL_ID" --env "$BASETEN_ENVIRONMENT""#,
+            &format!(
+                r#"{facts}; "$DEPLOY" status --model "$BASETEN_MODEL_ID" --env "$BASETEN_ENVIRONMENT""#
+            ),
         ])
-        .args(["--hold-at", "50"])
+        .args(["--check-at", "10,100", "--hold-at", "50"])
         .args(FAST));
     assert_eq!(done.code, 0, "{done:#?}");
-    done.assert_stdout(
+    assert_eq!(check_percents(&done), [25, 50, 100]);
+    let checks = &done.json()["checks"];
+    let field = |name: &str| -> Vec<serde_json::Value> {
+        (0..3).map(|i| checks[i][name].clone()).collect()
+    };
+    assert_eq!(field("trigger"), ["10%", "50%", "100%"]);
+    assert_eq!(field("held"), [true, true, false]);
+    assert_eq!(field("exit_code"), [0, 0, 0]);
+    assert_eq!(field("result"), ["passed", "passed", "passed"]);
+    assert_eq!(
+        checks[0]["output_tail"][0],
+        "model=mdl-guard env=production candidate=dpl-guard-v2 current=dpl-guard-v1 percent=25"
+    );
+    assert_eq!(
+        checks[2]["output_tail"][0],
+        "model=mdl-guard env=production candidate=dpl-guard-v2 current=dpl-guard-v2 percent=100"
+    );
+    // With --output json, the events and the check's output are on stderr.
+    done.assert_stderr(
         "::group::check at 50% (checkpoint 50%, attempt 1, promotion paused)\n\
+         check 50%: model=mdl-guard env=production candidate=dpl-guard-v2 current=dpl-guard-v1 \
+         percent=50\n\
          check 50%: mdl-guard/production: dpl-guard-v1 (ACTIVE); candidate dpl-guard-v2 \
          (ACTIVE); promotion PAUSED 50% to the candidate\n",
     );
-    done.assert_stdout("::endgroup::\ncheck at 50% passed\n");
-    done.assert_stdout("dpl-guard-v2 is the current deployment of mdl-guard/production");
+    done.assert_stderr("::endgroup::\ncheck at 50% passed\n");
+    assert_eq!(done.json()["current_deployment"]["id"], "dpl-guard-v2");
     let summary = std::fs::read_to_string(&summary).unwrap();
     assert!(
         summary.contains("| 50% | 50%, held | passed | 0 | "),
