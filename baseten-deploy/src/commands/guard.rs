@@ -165,7 +165,15 @@ pub(super) async fn guarded(
             action,
             after,
         } => {
-            let failed = &outcome.checks[*check];
+            let Some(failed) = outcome.failed_check() else {
+                let what = after_the_action(report, after, *action);
+                report.end(
+                    Exit::Failed,
+                    "check_failed",
+                    format!("a check failed; {what}"),
+                );
+                return Ok(());
+            };
             let said = match &failed.verdict {
                 CheckVerdict::Failed { reason } => reason.clone(),
                 CheckVerdict::TimedOut { after } => {
