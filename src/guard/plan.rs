@@ -174,8 +174,13 @@ impl Checkpoints {
     /// The check interval: a check is due if it has passed while traffic was ramping up (as
     /// last read).
     pub fn on_tick(&mut self, now: Duration) -> Option<Due> {
-        let due = self.next_every.is_some_and(|at| now >= at) && self.ramping;
-        due.then(|| Due {
+        let passed = self.next_every.is_some_and(|at| now >= at);
+        if passed && !self.ramping {
+            // Not ramping (paused, ramping down): the interval starts again when traffic
+            // ramps up again, and until then there is no tick to wake for.
+            self.next_every = None;
+        }
+        (passed && self.ramping).then(|| Due {
             trigger: Trigger::Interval,
             percent_traffic: self.last_percent.unwrap_or(0),
             held: false,
@@ -416,6 +421,18 @@ mod tests {
             Step::Wait
         );
         assert_eq!(plan.on_tick(at(200)), None, "ramping down");
+        // Postponed, not due again at every look, until traffic ramps up again.
+        assert_eq!(plan.next_tick(), None);
+        assert_eq!(
+            plan.on_reading(&reading(Status::Paused, 10), at(300)),
+            Step::Wait
+        );
+        assert_eq!(plan.next_tick(), None);
+        assert_eq!(
+            plan.on_reading(&reading(Status::RampingUp, 30), at(400)),
+            Step::Wait
+        );
+        assert_eq!(plan.next_tick(), Some(at(430)));
     }
 
     #[test]
