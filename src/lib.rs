@@ -51,6 +51,7 @@ mod decode;
 mod env;
 mod error;
 mod generated;
+pub mod guard;
 mod operations;
 mod path;
 mod response;

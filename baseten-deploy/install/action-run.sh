@@ -42,6 +42,13 @@ value --timeout "${INPUT_TIMEOUT:-}"
 value --poll-interval "${INPUT_POLL_INTERVAL:-}"
 value --settle "${INPUT_SETTLE:-}"
 value --until "${INPUT_UNTIL:-}"
+value --check "${INPUT_CHECK:-}"
+value --check-at "${INPUT_CHECK_AT:-}"
+value --check-every "${INPUT_CHECK_EVERY:-}"
+value --hold-at "${INPUT_HOLD_AT:-}"
+value --check-timeout "${INPUT_CHECK_TIMEOUT:-}"
+value --on-check-failure "${INPUT_ON_CHECK_FAILURE:-}"
+value --check-retries "${INPUT_CHECK_RETRIES:-}"
 switch --no-scale-down "${INPUT_NO_SCALE_DOWN:-}" no-scale-down
 switch --no-preserve-instance-type "${INPUT_NO_PRESERVE_INSTANCE_TYPE:-}" no-preserve-instance-type
 value --output "${INPUT_OUTPUT:-}"

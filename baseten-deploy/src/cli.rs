@@ -15,7 +15,7 @@ Exit codes:
   5    refused by the API (400/409/422), e.g. a promotion already in progress
   6    server or transport error after retries (5xx, 429, timeout, connection)
   7    the wait timed out (--timeout); the promotion goes on
-  8    the promotion or deployment failed
+  8    the promotion or deployment failed, or a check (--check) failed
   9    the promotion was canceled or rolled back, or another deployment is current
   10   the environment was deleted during the wait (its promotion was canceled with it)
   11   internal error: a bug in baseten-deploy (please report it)
@@ -102,6 +102,8 @@ pub enum Command {
         no_preserve_instance_type: bool,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        check: CheckArgs,
     },
     /// Promote a chain deployment to an environment.
     PromoteChain {
@@ -259,6 +261,54 @@ pub struct WaitArgs {
     pub wait: bool,
     #[command(flatten)]
     pub timing: Timing,
+}
+
+/// A guarded promotion: a command run at checkpoints of a rolling promotion (`promote --wait`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Guarded promotion (with --wait)")]
+pub struct CheckArgs {
+    /// Run this command (through `sh -c`, in its own process group) at the checkpoints; a
+    /// non-zero exit fails the check. It inherits the environment, plus BASETEN_MODEL_ID,
+    /// BASETEN_ENVIRONMENT, BASETEN_CANDIDATE_DEPLOYMENT_ID, BASETEN_CURRENT_DEPLOYMENT_ID and
+    /// BASETEN_PERCENT_TRAFFIC. Needs --wait, and --check-at, --hold-at or --check-every.
+    #[arg(long, value_name = "COMMAND", requires = "wait")]
+    pub check: Option<String>,
+    /// Run the check when traffic on the candidate reaches each percentage (e.g. 10,50,100);
+    /// at the first step at or past it. 100 runs after the promotion succeeded.
+    #[arg(long, value_name = "PERCENTS", value_delimiter = ',', requires = "check",
+          value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub check_at: Vec<u8>,
+    /// Also run the check every DURATION while traffic ramps up (e.g. 30s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "check")]
+    pub check_every: Option<Duration>,
+    /// Pause the promotion at these percentages and run the check while it is paused; resume
+    /// when it passes. Baseten pauses at a step boundary: it holds at the first step at or past
+    /// each.
+    #[arg(long, value_name = "PERCENTS", value_delimiter = ',', requires = "check",
+          value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub hold_at: Vec<u8>,
+    /// How long one run of the check may take; it is then killed (its whole process group)
+    /// and counts as failed.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    pub check_timeout: Duration,
+    /// What a failed check does: `cancel` (traffic ramps back), `force-cancel` (traffic back at
+    /// once), `pause` (stop where it is). Exit 8 in every case.
+    #[arg(long, value_enum, default_value_t = OnCheckFailure::Cancel)]
+    pub on_check_failure: OnCheckFailure,
+    /// Run a failed check again up to N times before it counts as failed.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub check_retries: u32,
+}
+
+/// What a failed check does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnCheckFailure {
+    /// Cancel the promotion (a rolling one ramps traffic back down).
+    Cancel,
+    /// Force cancel: traffic back to the previous deployment at once.
+    ForceCancel,
+    /// Pause the promotion where it is, for a person to decide.
+    Pause,
 }
 
 /// How long and how often a wait reads.

@@ -85,6 +85,46 @@ pub fn summary(report: &Report, took: Duration) -> String {
         row("What to do", bounded(hint));
     }
     text.push('\n');
+    text += &checks_table(report);
+    text
+}
+
+/// The most lines of a check's output the summary shows (the JSON document has 20).
+const SUMMARY_TAIL: usize = 5;
+
+/// Every run of `--check`: where, how it ended, and the end of what it printed.
+fn checks_table(report: &Report) -> String {
+    if report.checks.is_empty() {
+        return String::new();
+    }
+    let mut text = "| Traffic | Trigger | Result | Exit code | Duration | Output (last lines) |\n\
+                    |---|---|---|---|---|---|\n"
+        .to_owned();
+    for check in &report.checks {
+        let held = if check.held { ", held" } else { "" };
+        let attempt = if check.attempt > 1 {
+            format!(", attempt {}", check.attempt)
+        } else {
+            String::new()
+        };
+        let tail = &check.output_tail[check.output_tail.len().saturating_sub(SUMMARY_TAIL)..];
+        let output = tail
+            .iter()
+            .map(|line| format!("`{}`", escape_cell(&bounded(line)).replace('`', "'")))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        text += &format!(
+            "| {}% | {}{held}{attempt} | {} | {} | {}s | {output} |\n",
+            check.percent_traffic,
+            escape_cell(&check.trigger),
+            check.result,
+            check
+                .exit_code
+                .map_or("none".to_owned(), |code| code.to_string()),
+            check.duration_seconds,
+        );
+    }
+    text.push('\n');
     text
 }
 
@@ -234,6 +274,43 @@ mod tests {
         assert_eq!(
             annotation(&report).unwrap(),
             "::error title=baseten-deploy promote::100%25 failed:%0Aline two"
+        );
+    }
+
+    #[test]
+    fn the_summary_lists_each_check_with_the_end_of_its_output_in_one_cell() {
+        let mut report = Report::new("promote");
+        report.end(crate::exit::Exit::Failed, "check_failed", "check failed");
+        let check = |percent, result, exit_code, tail: &[&str]| crate::report::CheckSummary {
+            trigger: "50%".into(),
+            percent_traffic: percent,
+            attempt: 1,
+            held: true,
+            result,
+            exit_code,
+            duration_seconds: 1.5,
+            output_tail: tail.iter().map(|l| (*l).to_owned()).collect(),
+        };
+        report.checks = vec![
+            check(25, "passed", Some(0), &["ok"]),
+            check(
+                50,
+                "timed_out",
+                None,
+                &["1", "2", "3", "4", "5", "a | `b`", "last"],
+            ),
+        ];
+        let text = summary(&report, Duration::from_secs(3));
+        assert!(
+            text.contains("| 25% | 50%, held | passed | 0 | 1.5s | `ok` |\n"),
+            "{text}"
+        );
+        // The last five lines, a pipe escaped and a backtick replaced so the cell stays one.
+        assert!(
+            text.contains(
+                "| 50% | 50%, held | timed_out | none | 1.5s | `3`<br>`4`<br>`5`<br>`a \\| 'b'`<br>`last` |\n"
+            ),
+            "{text}"
         );
     }
 }

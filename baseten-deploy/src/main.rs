@@ -3,10 +3,12 @@
 //! "In CI" section has a GitHub Actions job.
 //!
 //! The stages, in the order a run goes through them: `cli` (flags) → `connect` (the client) →
-//! `commands` (requests, one module per subcommand) → `watch` (waits) → `report` (the result) →
+//! `commands` (requests, one module per subcommand) → `watch` (waits) and `check` (the
+//! `--check` command of a guarded promotion) → `report` (the result) →
 //! `output`, `events` (`--output jsonl`) and `github` (what is printed and written) → `exit`
 //! (the code).
 
+mod check;
 mod cli;
 mod commands;
 mod connect;
@@ -217,10 +219,24 @@ async fn run(cli: &Cli, env: &impl Fn(&str) -> Option<String>, out: &Output, rep
             } else {
                 "interrupted"
             };
+            // A `--check` running then was killed with its process group when the command's
+            // future was dropped (src/check.rs).
+            let goes_on = match out.check_running() {
+                None => "nothing was canceled: the promotion goes on",
+                Some(false) => {
+                    "the check running was stopped (its process group killed); nothing was \
+                     canceled: the promotion goes on"
+                }
+                Some(true) => {
+                    "the check running was stopped (its process group killed); nothing was \
+                     canceled, and the promotion, paused for the check, stays PAUSED: \
+                     `baseten-deploy resume` or `cancel` decides"
+                }
+            };
             let failure = match out.last_state() {
                 Some(state) => {
                     Failure::new(exit, format!("{what}: stopped waiting; last seen: {state}"))
-                        .hint("nothing was canceled: the promotion goes on")
+                        .hint(goes_on)
                 }
                 None => Failure::new(exit, format!("{what} before the command finished")).hint(
                     "a request already sent may have taken effect: `baseten-deploy status` \

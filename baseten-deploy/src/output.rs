@@ -24,6 +24,8 @@ struct State {
     /// In GitHub Actions: a wait's lines go inside a collapsed `::group::`.
     github: bool,
     group_open: bool,
+    /// A `--check` command is running: `Some(held)`, held if the promotion was paused for it.
+    check_running: Option<bool>,
 }
 
 impl Output {
@@ -38,6 +40,7 @@ impl Output {
             last_state: None,
             github: false,
             group_open: false,
+            check_running: None,
         })))
     }
 
@@ -106,6 +109,51 @@ impl Output {
             let bar = state.bar.get_or_insert_with(traffic_bar);
             bar.set_position(percent.clamp(0, 100) as u64);
         }
+    }
+
+    /// A check starts: in GitHub Actions its output goes into a group of its own (groups do
+    /// not nest, so a wait's group open before is closed; the next progress line opens one).
+    pub fn check_started(&self, title: &str, held: bool) {
+        let (github, close) = {
+            let mut state = self.state();
+            state.check_running = Some(held);
+            (state.github, std::mem::take(&mut state.group_open))
+        };
+        if close {
+            self.ci_line("::endgroup::");
+        }
+        if github {
+            self.ci_line(&format!("::group::{title}"));
+        } else {
+            self.event(title);
+        }
+    }
+
+    /// One line of a check's output, already prefixed.
+    pub fn check_line(&self, line: &str) {
+        if self.state().format == OutputFormat::Jsonl {
+            self.jsonl(&serde_json::json!({"type": "check_output", "message": line}));
+        } else {
+            self.event(line);
+        }
+    }
+
+    /// A check ended: `line` says how (after its group, in GitHub Actions).
+    pub fn check_ended(&self, line: &str) {
+        let github = {
+            let mut state = self.state();
+            state.check_running = None;
+            state.github
+        };
+        if github {
+            self.ci_line("::endgroup::");
+        }
+        self.event(line);
+    }
+
+    /// Whether a `--check` command is running (`Some(held)`), for an interrupt's message.
+    pub fn check_running(&self) -> Option<bool> {
+        self.state().check_running
     }
 
     pub fn last_state(&self) -> Option<String> {

@@ -51,6 +51,9 @@ pub struct Report {
     /// What a signal (cancel, pause, …) returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signal: Option<SignalSummary>,
+    /// `promote --check`: every run of the check, in order (retries included).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckSummary>,
     /// `status`: every environment asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<EnvironmentSummary>>,
@@ -86,6 +89,27 @@ pub struct SignalSummary {
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+/// One run of a `--check` command.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckSummary {
+    /// Why it ran: `10%` (a checkpoint of --check-at or --hold-at) or `interval`
+    /// (--check-every).
+    pub trigger: String,
+    /// The share of traffic on the candidate when it ran.
+    pub percent_traffic: i64,
+    /// 1 for the first run at this point, 2 for its first retry, …
+    pub attempt: u32,
+    /// The promotion was paused while it ran (--hold-at).
+    pub held: bool,
+    /// `passed`, `failed` or `timed_out`.
+    pub result: &'static str,
+    /// Its exit code; `null` if it timed out, was killed or could not be run.
+    pub exit_code: Option<i32>,
+    pub duration_seconds: f64,
+    /// Its last lines of output (stdout and stderr as they came), at most 20.
+    pub output_tail: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +148,7 @@ impl Report {
             current_deployment: None,
             promotion: None,
             signal: None,
+            checks: Vec::new(),
             environments: None,
             waited_seconds: None,
             error: None,

@@ -39,7 +39,7 @@ impl Intent {
     }
 }
 
-fn polling(timing: &Timing) -> Polling {
+pub fn polling(timing: &Timing) -> Polling {
     match timing.poll_interval {
         Some(every) => Polling::default().intervals(every, every),
         None => Polling::default(),
@@ -106,9 +106,31 @@ pub async fn promotion(
     report.waited(started.elapsed());
     let outcome = result.map_err(|error| wait_failure(report, error, &target))?;
 
+    record_promotion_outcome(
+        report,
+        &outcome,
+        (model_id, env),
+        deployment_id,
+        intent,
+        last_promotion(),
+    );
+    Ok(())
+}
+
+/// How a promotion ended, in the report: its exit code, outcome and sentence, and where the
+/// environment stands. `last_promotion`: the promotion as last reported, for a success.
+pub fn record_promotion_outcome(
+    report: &mut Report,
+    outcome: &PromotionOutcome,
+    (model_id, env): (&str, &str),
+    deployment_id: &str,
+    intent: Intent,
+    last_promotion: Option<PromotionSummary>,
+) {
+    let target = format!("{model_id}/{env}");
     use Intent::*;
     use PromotionOutcome as P;
-    let (exit, outcome_name, message) = match (&outcome, intent) {
+    let (exit, outcome_name, message) = match (outcome, intent) {
         (
             P::Paused {
                 percent_traffic,
@@ -129,7 +151,7 @@ pub async fn promotion(
         }
         (P::Succeeded { deployment }, _) => {
             report.current_deployment = Some(DeploymentSummary::of(deployment));
-            report.promotion = last_promotion();
+            report.promotion = last_promotion;
             let current = format!("{} is the current deployment of {target}", deployment.id);
             match intent {
                 Promote => (Exit::Done, "succeeded", current),
@@ -228,7 +250,6 @@ pub async fn promotion(
         ),
     };
     report.end(exit, outcome_name, message);
-    Ok(())
 }
 
 /// Waits for the promotion of chain deployment `deployment_id` to `chain_id/env` to end (the
@@ -395,7 +416,7 @@ fn settled<D>(
 }
 
 /// A wait that ended without an outcome.
-fn wait_failure(report: &mut Report, error: WaitError, subject: &str) -> Failure {
+pub fn wait_failure(report: &mut Report, error: WaitError, subject: &str) -> Failure {
     match error {
         WaitError::Timeout { ref last, .. } => {
             if let Some(LastSeen::Environment(env)) = last {

@@ -249,7 +249,7 @@ impl<P: Probe> Seen<P> {
 
 /// The output of `work`, or `None` if `deadline` completes first (`work` is then dropped,
 /// which abandons a request in flight).
-async fn first_of<T>(
+pub(crate) async fn first_of<T>(
     work: impl Future<Output = T>,
     deadline: impl Future<Output = ()>,
 ) -> Option<T> {

@@ -31,13 +31,13 @@
 mod chain;
 mod clock;
 mod deployment;
-mod engine;
+pub(crate) mod engine;
 #[cfg(test)]
 mod model;
 mod promotion;
 #[cfg(test)]
 mod properties;
-mod settings;
+pub(crate) mod settings;
 
 use std::time::Duration;
 

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::engine::{NotFound, Observation, Probe, ReadAt, Reader, Verdict};
@@ -107,6 +109,7 @@ pub struct PromotionWait<'a> {
     already_seen: Option<EnvironmentV1>,
     environment_exists: bool,
     until_paused: bool,
+    pause_switch: Option<Arc<AtomicBool>>,
 }
 
 impl<'a> PromotionWait<'a> {
@@ -126,7 +129,16 @@ impl<'a> PromotionWait<'a> {
             already_seen: None,
             environment_exists: false,
             until_paused: false,
+            pause_switch: None,
         }
+    }
+
+    /// Also ends when the promotion is `PAUSED` while `switch` is on: the guarded promotion
+    /// (`crate::guard`) turns it on when it has asked for a pause, and off when it resumes, so
+    /// that a pause someone else asked for does not end its wait.
+    pub(crate) fn until_paused_while(mut self, switch: Arc<AtomicBool>) -> Self {
+        self.pause_switch = Some(switch);
+        self
     }
 
     settings_methods!(PromotionProgress);
@@ -190,6 +202,7 @@ impl<'a> IntoFuture for PromotionWait<'a> {
                         classifier.environment_exists();
                     }
                     classifier.until_paused = self.until_paused;
+                    classifier.pause_switch = self.pause_switch.clone();
                     if let Some(environment) = &self.already_seen {
                         classifier.already_seen(environment);
                     }
@@ -298,6 +311,9 @@ pub(crate) struct Classifier {
     gone_since: Option<Duration>,
     /// End the wait when ours is `PAUSED`.
     pub(crate) until_paused: bool,
+    /// End the wait when ours is `PAUSED` while this is on (see
+    /// [`PromotionWait::until_paused_while`]).
+    pub(crate) pause_switch: Option<Arc<AtomicBool>>,
 }
 
 impl Classifier {
@@ -312,6 +328,7 @@ impl Classifier {
             last_status: None,
             gone_since: None,
             until_paused: false,
+            pause_switch: None,
         }
     }
 
@@ -331,6 +348,14 @@ impl Classifier {
             self.seen_in_progress = true;
             self.last_status = promotion.map(|p| p.status.clone());
         }
+    }
+
+    fn ends_at_pause(&self) -> bool {
+        self.until_paused
+            || self
+                .pause_switch
+                .as_ref()
+                .is_some_and(|switch| switch.load(Ordering::SeqCst))
     }
 
     fn is_ours(&self, deployment: &Option<DeploymentV1>) -> bool {
@@ -402,7 +427,7 @@ impl Classifier {
             }
             self.gone_since = None;
             if let Some(promotion) =
-                promotion.filter(|p| self.until_paused && p.status == Status::Paused)
+                promotion.filter(|p| self.ends_at_pause() && p.status == Status::Paused)
             {
                 return Verdict::Done(PromotionOutcome::Paused {
                     percent_traffic: promotion.percent_traffic_to_new_version,

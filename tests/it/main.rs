@@ -8,7 +8,8 @@
 //! - `config`: building a client, from code and from the environment;
 //! - `generated_code`: the generated source (snapshot) and the README's examples;
 //! - `build_rules`: build.rs's rewriting rules on small inputs;
-//! - `areas`: which operations each cargo feature generates (build/areas.rs).
+//! - `areas`: which operations each cargo feature generates (build/areas.rs);
+//! - `guarded_on_the_mock`: guarded promotions on baseten-mock's simulated clock.
 //!
 //! `tests/observability.rs` stays a binary of its own: tracing caches per call site whether any
 //! subscriber is interested, process-wide, so a span first hit by another test's thread (with no
@@ -20,6 +21,7 @@ mod config;
 mod decode_props;
 mod faults;
 mod generated_code;
+mod guarded_on_the_mock;
 mod hostile_input;
 mod lifecycle;
 mod module_imports;

@@ -9,11 +9,11 @@ use baseten_api::wait::{DeploymentOutcome, PromotionOutcome, WaitError};
 use baseten_api::{Client, types::InProgressPromotionStatusV1 as Status};
 use baseten_mock::{MockServer, Seed, Timings};
 
-const MODEL: &str = "mdl-rolling";
-const ENV: &str = "production";
+pub(crate) const MODEL: &str = "mdl-rolling";
+pub(crate) const ENV: &str = "production";
 
 /// A model whose production rolls 10 % every 60 s (ten minutes), optionally failing at `fail_at`.
-fn seed(fail_at: Option<u32>) -> Seed {
+pub(crate) fn seed(fail_at: Option<u32>) -> Seed {
     let failure = fail_at
         .map(|step| {
             format!(
@@ -32,11 +32,11 @@ fn seed(fail_at: Option<u32>) -> Seed {
 /// an ended promotion keeps its candidate while it is shown, and `current_deployment` switches
 /// 8 s after the promotion object clears (`baseten_mock::Timings`; the waiters' model of what
 /// Baseten may show is `src/wait/model.rs`).
-const WORLDS: [bool; 2] = [false, true];
+pub(crate) const WORLDS: [bool; 2] = [false, true];
 
 /// A mock seeded with `seed`; `ended_visible` is how long an ended promotion stays readable;
 /// `adversarial` turns on the in-between states above.
-async fn mock(seed: Seed, ended_visible: Duration, adversarial: bool) -> MockServer {
+pub(crate) async fn mock(seed: Seed, ended_visible: Duration, adversarial: bool) -> MockServer {
     let timings = Timings::default().ended_promotion_visible(ended_visible);
     let timings = if adversarial {
         timings
@@ -55,7 +55,7 @@ async fn mock(seed: Seed, ended_visible: Duration, adversarial: bool) -> MockSer
     mock
 }
 
-async fn promote(client: &Client) {
+pub(crate) async fn promote(client: &Client) {
     client
         .promote_model_to_environment()
         .model_id(MODEL)
@@ -81,7 +81,7 @@ async fn signal(client: &Client, operation: &str) {
         .unwrap_or_else(|e| panic!("{operation}: {e}"));
 }
 
-fn current_of(mock: &MockServer) -> Option<String> {
+pub(crate) fn current_of(mock: &MockServer) -> Option<String> {
     mock.environment(MODEL, ENV).and_then(|e| e.deployment_id)
 }
 

@@ -4,6 +4,7 @@
 //! share is in `common`.
 
 mod common;
+mod guard;
 mod promote;
 mod promote_chain;
 mod promote_development;
@@ -44,12 +45,13 @@ pub async fn run(command: &Command, cx: &Context, report: &mut Report) -> Result
             no_scale_down,
             no_preserve_instance_type,
             wait,
+            check,
         } => {
             let body = PromoteToEnvironmentRequestV1::builder()
                 .deployment_id(deployment.clone())
                 .scale_down_previous_deployment(!no_scale_down)
                 .preserve_env_instance_type(!no_preserve_instance_type);
-            promote::promote(cx, report, target, deployment, body, wait).await
+            promote::promote(cx, report, target, deployment, body, wait, check).await
         }
         Command::PromoteChain {
             chain,

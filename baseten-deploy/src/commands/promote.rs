@@ -5,7 +5,7 @@ use baseten_api::types::builder::PromoteToEnvironmentRequestV1Builder;
 use super::common::{
     Context, accepted, current_of, read_environment, refused_promotion, set_model_target, starting,
 };
-use crate::cli::{ModelEnv, WaitArgs};
+use crate::cli::{CheckArgs, ModelEnv, WaitArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::report::{DeploymentSummary, Report};
@@ -18,7 +18,10 @@ pub(super) async fn promote(
     deployment: &str,
     body: PromoteToEnvironmentRequestV1Builder,
     wait: &WaitArgs,
+    check: &CheckArgs,
 ) -> Result<(), Failure> {
+    // Before anything is sent: a check that could never run is a usage error.
+    super::guard::validate(check)?;
     set_model_target(report, target);
     let (model, env) = (target.model.as_str(), target.env.as_str());
     let target = format!("{model}/{env}");
@@ -47,6 +50,18 @@ pub(super) async fn promote(
             ),
         );
         return Ok(());
+    }
+    if let Some(command) = &check.check {
+        return super::guard::guarded(
+            cx,
+            report,
+            (model, env),
+            &promoted.id,
+            &wait.timing,
+            check,
+            command,
+        )
+        .await;
     }
     watch::promotion(
         &cx.client,

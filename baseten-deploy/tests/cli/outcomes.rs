@@ -17,7 +17,7 @@ use crate::support::{FAST, Run, deploy, mock, mock_with, run, spawn};
 const SETTLE: [&str; 2] = ["--settle", "2s"];
 
 /// The mock with the adversarial timings that bear on a promotion's ending, or none of them.
-fn adversarial(on: bool) -> crate::support::Mock {
+pub(crate) fn adversarial(on: bool) -> crate::support::Mock {
     if on {
         mock_with(&[
             "--ended-promotion-keeps-candidate",
@@ -55,7 +55,7 @@ fn re_promoting_the_current_deployment_after_a_failure_is_a_success() {
 }
 
 /// Runs `case` for every item at once, each on its own thread and mock (the cases mostly wait).
-fn each_at_once<T: Sync>(items: &[T], case: impl Fn(&T) + Sync) {
+pub(crate) fn each_at_once<T: Sync>(items: &[T], case: impl Fn(&T) + Sync) {
     std::thread::scope(|scope| {
         for item in items {
             scope.spawn(|| case(item));
