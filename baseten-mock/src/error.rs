@@ -87,6 +87,11 @@ pub enum MockError {
     )]
     Spec(String),
 
+    /// The OpenAPI document given to [`MockServerBuilder::spec`](crate::MockServerBuilder::spec)
+    /// cannot be served; the message says what is wrong with it and where.
+    #[error("the OpenAPI document cannot be served: {0}")]
+    InvalidSpec(String),
+
     /// A model, chain, environment or deployment named in a call does not exist.
     #[error("{0}")]
     NotFound(String),

@@ -45,8 +45,12 @@ mod auth;
 mod clock;
 mod error;
 mod faults;
+mod generate;
 mod hooks;
+mod lifecycle;
 mod operations;
+mod params;
+mod paths;
 mod rate_limit;
 mod routes;
 mod seed;
@@ -76,6 +80,19 @@ pub use types::{
 
 /// The `operationId`s this mock implements; the tests check that this covers the spec.
 pub const IMPLEMENTED_OPERATIONS: [&str; 13] = operations::IDS;
+
+/// The operations the mock answers from its state rather than with a body generated from the
+/// spec, as (method, path template): the embedded spec's and those only newer specs have
+/// (creating, updating and deleting environments; renaming, activating and deactivating
+/// deployments). Each is stateful when the served spec has an operation with that method and
+/// path; the served spec's other operations get generated answers.
+pub fn stateful_operations() -> Vec<(&'static str, &'static str)> {
+    operations::OPERATIONS
+        .iter()
+        .chain(lifecycle::LIFECYCLE.iter())
+        .map(|row| (row.method, row.path))
+        .collect()
+}
 
 /// The README's examples, compiled and run as doctests so they cannot drift from the API.
 #[cfg(doctest)]

@@ -174,7 +174,7 @@ async fn the_banner_lists_the_demo_ids_the_key_and_a_call_that_works() {
         started.banner,
         format!(
             "baseten-mock listening on {url}
-  API key:     mock-api-key (header `Authorization: Api-Key <key>`)
+  API key:     mock-api-key (header `Authorization: Bearer <key>` or `Api-Key <key>`)
   seeded from: baseten-mock/seeds/demo.yaml
   model mdl-llama
     environments: production (serves dpl-llama-v1), staging (serves nothing)
@@ -248,7 +248,7 @@ fn the_banner_shows_what_the_server_holds_and_every_key() {
         started.banner,
         format!(
             "baseten-mock listening on {url}
-  API keys:    k-1, k-2 (header `Authorization: Api-Key <key>`)
+  API keys:    k-1, k-2 (header `Authorization: Bearer <key>` or `Api-Key <key>`)
   seeded from: seed.yaml
   model m-1
     environments: production (serves nothing)

@@ -28,13 +28,14 @@ async fn send(mock: &MockServer, path: &str, authorization: Option<&str>) -> (u1
 }
 
 #[tokio::test]
-async fn missing_wrong_or_bearer_credentials_are_401_with_a_json_body() {
+async fn missing_or_wrong_credentials_are_401_with_a_json_body() {
     let mock = demo().await;
     for (authorization, reason) in [
         (None, "Missing Authorization header"),
         (Some("Api-Key not-the-key"), "Invalid API key"),
+        (Some("Bearer not-the-key"), "Invalid API key"),
         (
-            Some("Bearer mock-api-key"),
+            Some("Basic mock-api-key"),
             "Unsupported authorization scheme",
         ),
     ] {
