@@ -4,6 +4,7 @@
 //! the `cli` feature.
 
 mod adversarial_timings;
+mod all_operations;
 mod cancel_promotion;
 mod chain_reads;
 mod common;
