@@ -13,6 +13,7 @@ mod environment_reads;
 mod failures;
 mod faults;
 mod http_contract;
+mod lifecycle;
 mod module_imports;
 mod pause_promotion;
 mod promote_chain;
