@@ -12,6 +12,7 @@ mod deployment_reads;
 mod environment_reads;
 mod failures;
 mod faults;
+mod generated_answers;
 mod http_contract;
 mod lifecycle;
 mod module_imports;
