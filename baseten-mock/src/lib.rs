@@ -1,7 +1,10 @@
 //! A local, stateful Baseten management API for tests, demos and development: the thirteen
 //! operations of `openapi/baseten.yaml` (promotions, the signals that steer a rolling promotion,
 //! and the reads of environments and deployments), with Baseten's documented behaviour (errors,
-//! rate limits, rolling promotions, build statuses), simulated time and fault injection.
+//! rate limits, rolling promotions, build statuses), simulated time and fault injection. It can
+//! serve another OpenAPI 3.1 document instead ([`MockServerBuilder::spec`]), e.g. Baseten's full
+//! specification: operations it does not model statefully then answer deterministic bodies
+//! generated from their schemas, every request checked against the document.
 //!
 //! In a test:
 //!
