@@ -44,11 +44,22 @@ pub struct MockServerBuilder {
 }
 
 /// Which OpenAPI document a mock serves.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum SpecChoice {
     Embedded,
     Text(Arc<str>),
     Parsed(Arc<Spec>),
+}
+
+impl std::fmt::Debug for SpecChoice {
+    /// Not the text: a megabyte in a builder's `Debug` helps nobody.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Embedded => f.write_str("Embedded"),
+            Self::Text(text) => write!(f, "Text({} bytes)", text.len()),
+            Self::Parsed(spec) => f.debug_tuple("Parsed").field(spec).finish(),
+        }
+    }
 }
 
 impl Default for MockServerBuilder {

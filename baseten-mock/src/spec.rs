@@ -16,9 +16,10 @@
 //! OpenAPI 3.1 schemas are JSON Schema 2020-12. The document's `components` are registered
 //! once with a [`jsonschema::Registry`] under a URN, and a schema is validated by a small
 //! validator that `$ref`s into it: references between components resolve inside that one
-//! document, 3.1's `anyOf [.., {type: 'null'}]` needs no translation, and a validator is
-//! compiled only when first needed (a document of 400 schemas would otherwise take seconds to
-//! start), then kept.
+//! document, 3.1's `anyOf [.., {type: 'null'}]` needs no translation, and only the
+//! validators the operations need are compiled (a validator per component, each embedding the
+//! whole document, would take seconds for 400 schemas), once, when the document is parsed, so
+//! that a schema the validator cannot use is reported then.
 //!
 //! Requests are validated as the spec says (extra properties are allowed, as the live API
 //! ignores them). Responses are validated strictly: every object schema that lists `properties`
@@ -104,7 +105,7 @@ impl fmt::Display for SchemaViolation {
     }
 }
 
-/// The parsed spec, with validators compiled on first use.
+/// The parsed spec, with the validators its operations need.
 pub struct Spec {
     /// `components` of the document (what `#/components/...` references resolve in).
     components: Value,
@@ -178,12 +179,34 @@ impl Spec {
             .and_then(|r| r.add(STRICT_URI, json!({ "components": strict })))
             .and_then(|r| r.prepare())
             .map_err(|e| format!("the schemas cannot be indexed: {e}"))?;
-        Ok(Spec {
+        let spec = Spec {
             components,
             operations,
             registry,
             validators: Mutex::new(HashMap::new()),
-        })
+        };
+        spec.compile_all()?;
+        Ok(spec)
+    }
+
+    /// Compiles every validator the operations need, so that a schema the validator cannot
+    /// use (a bad regular expression, a `$ref` to nothing) stops the start with its place
+    /// named, instead of failing requests later. The validators are kept.
+    fn compile_all(&self) -> Result<(), String> {
+        for op in &self.operations {
+            let at = format!("{} {}", op.method, op.path);
+            self.parameter_validator(op)
+                .map_err(|e| format!("{at}: parameters: {}", e.message))?;
+            if let Some(schema) = &op.request_schema {
+                self.component_validator(LENIENT_URI, schema)
+                    .map_err(|e| format!("{at}: request schema {schema}: {}", e.message))?;
+            }
+            if let Some(schema) = &op.response_schema {
+                self.component_validator(STRICT_URI, schema)
+                    .map_err(|e| format!("{at}: response schema {schema}: {}", e.message))?;
+            }
+        }
+        Ok(())
     }
 
     /// All operations, in document order (paths in order, methods in the order
@@ -280,8 +303,12 @@ impl Spec {
         let Some(op) = self.operation(operation_id) else {
             return Err(vec![whole(format!("unknown operation {operation_id}"))]);
         };
+        run(self.parameter_validator(op), values)
+    }
+
+    fn parameter_validator(&self, op: &Operation) -> Result<Arc<Validator>, SchemaViolation> {
         let key = format!("parameters:{}", op.id);
-        let validator = self.validator(&key, || {
+        self.validator(&key, || {
             let mut properties = Map::new();
             let mut required = Vec::new();
             for p in op.parameters.iter().filter(|p| is_checked(&p.location)) {
@@ -293,8 +320,7 @@ impl Spec {
                 }
             }
             json!({"type": "object", "properties": properties, "required": required})
-        });
-        run(validator, values)
+        })
     }
 
     fn validate_component(
@@ -303,12 +329,19 @@ impl Spec {
         schema: &str,
         body: &Value,
     ) -> Result<(), Vec<SchemaViolation>> {
+        run(self.component_validator(uri, schema), body)
+    }
+
+    fn component_validator(
+        &self,
+        uri: &str,
+        schema: &str,
+    ) -> Result<Arc<Validator>, SchemaViolation> {
         let key = format!("{uri}:{schema}");
-        let validator = self.validator(
+        self.validator(
             &key,
             || json!({"$ref": format!("{uri}#/components/schemas/{}", pointer_escape(schema))}),
-        );
-        run(validator, body)
+        )
     }
 
     /// The validator cached under `key`, compiled from `schema()` the first time. A schema

@@ -292,6 +292,10 @@ async fn a_document_that_cannot_be_served_is_a_clear_error() {
             &without_component,
             "DELETE /v1/models/{model_id}/deployments/{deployment_id} refers to schema NoSuchSchema",
         ),
+        (
+            "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses: {'200': {content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}}\ncomponents:\n  schemas:\n    A: {type: string, pattern: '('}\n",
+            "GET /a: response schema A: the spec's schema for",
+        ),
     ] {
         let error = MockServer::builder().spec(text).start().await.unwrap_err();
         assert!(matches!(error, MockError::InvalidSpec(_)), "{error:?}");
