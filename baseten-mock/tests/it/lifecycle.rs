@@ -282,27 +282,45 @@ async fn deployments_are_deactivated_activated_and_renamed() {
     assert_eq!((status, &same["name"]), (200, &json!("candidate.v2")));
 }
 
+/// The lifecycle routes exist exactly when the served spec defines them: today's embedded spec
+/// does not, so they are the JSON 404 there and change nothing (once `openapi/baseten.yaml`
+/// imports them, this checks that they are reached).
 #[tokio::test]
-async fn the_embedded_spec_has_no_lifecycle_routes() {
+async fn the_lifecycle_routes_follow_the_served_spec() {
     let mock = common::demo().await;
-    for (method, path) in [
-        ("POST", ENVS),
-        ("DELETE", "/v1/models/mdl-llama/environments/staging"),
-        ("PATCH", "/v1/models/mdl-llama/deployments/dpl-llama-v2"),
+    let embedded = baseten_mock::spec::Spec::embedded().unwrap();
+    let mut absent = 0;
+    for (method, template, path) in [
+        ("POST", "/v1/models/{model_id}/environments", ENVS),
+        (
+            "DELETE",
+            "/v1/models/{model_id}/environments/{env_name}",
+            "/v1/models/mdl-llama/environments/staging",
+        ),
+        (
+            "PATCH",
+            "/v1/models/{model_id}/deployments/{deployment_id}",
+            "/v1/models/mdl-llama/deployments/dpl-llama-v2",
+        ),
         (
             "POST",
+            "/v1/models/{model_id}/deployments/{deployment_id}/deactivate",
             "/v1/models/mdl-llama/deployments/dpl-llama-v2/deactivate",
         ),
     ] {
         let (status, body) = call(&mock, method, path, Some(json!({"name": "qa"}))).await;
-        assert_eq!(status, 404, "{method} {path}: {body}");
-        assert!(
-            body["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("No operation"),
-            "{body}"
+        let routed = !body["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("No operation"));
+        let defined = embedded.find(method, template).is_some();
+        assert_eq!(routed, defined, "{method} {path}: {status} {body}");
+        absent += usize::from(!defined);
+    }
+    if absent == 4 {
+        assert!(mock.environment("mdl-llama", "staging").is_some());
+        assert_eq!(
+            mock.deployment("dpl-llama-v2").unwrap().status,
+            DeploymentStatus::Active
         );
     }
-    assert!(mock.environment("mdl-llama", "staging").is_some());
 }
