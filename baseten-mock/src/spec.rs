@@ -836,6 +836,58 @@ mod tests {
     }
 
     #[test]
+    fn operations_without_ids_are_named_by_method_and_path_and_parameters_merge() {
+        let spec = Spec::parse(
+            r#"{"openapi": "3.1.0", "paths": {"/a/{x}/{y}": {
+                "parameters": [
+                    {"name": "x", "in": "path", "schema": {"type": "string"}},
+                    {"name": "q", "in": "query", "schema": {"type": "string"}}],
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "required": true,
+                                    "schema": {"type": "integer"}}],
+                    "responses": {"201": {"description": "created"}}}}}}"#,
+        )
+        .unwrap();
+        let op = &spec.operations()[0];
+        assert_eq!(
+            (op.id.as_str(), op.operation_id.as_deref()),
+            ("GET /a/{x}/{y}", None)
+        );
+        assert_eq!(
+            (op.response_status, op.response_schema.as_deref()),
+            (201, None)
+        );
+        let shown: Vec<_> = op
+            .parameters
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.location.as_str(),
+                    p.required,
+                    p.schema.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("x", "path", true, json!({"type": "string"})),
+                // The operation's own overrides the path item's.
+                ("q", "query", true, json!({"type": "integer"})),
+                // Undeclared in the document, still a path parameter.
+                ("y", "path", true, json!({"type": "string"})),
+            ]
+        );
+        assert!(spec.operation("GET /a/{x}/{y}").is_some());
+        assert!(spec.find("get", "/a/{x}/{y}").is_some());
+        let err = spec
+            .validate_parameters("GET /a/{x}/{y}", &json!({"x": "1", "y": "2", "q": "z"}))
+            .unwrap_err();
+        assert_eq!(err[0].field, "q", "{err:?}");
+    }
+
+    #[test]
     fn field_paths_read_like_code() {
         let s = |v: &[&str]| field_path(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(s(&[]), "");
