@@ -1,6 +1,7 @@
 //! Example bodies generated from a schema, for the operations the mock has no stateful handler
 //! for (as stripe-mock answers Stripe's), and the fields a stateful answer lacks when the served
-//! spec requires more than the mock models ([`complete`]).
+//! spec requires more than the mock models ([`complete`], which prefers a field's documented
+//! `default`, `null` included, where one is given).
 //!
 //! An answer must be the same bytes for the same request, so nothing here reads a clock or a
 //! random generator: every choice is the first that fits, in the document's order.
@@ -46,6 +47,7 @@ pub(crate) fn example(components: &Value, schema: &str, echo: &Echo) -> Value {
         components,
         echo,
         visiting: Vec::new(),
+        defaults: false,
     };
     let root = json!({"$ref": format!("#/components/schemas/{schema}")});
     let mut value = generator.value(&root, None).unwrap_or(Value::Null);
@@ -66,6 +68,9 @@ pub(crate) fn complete(components: &Value, schema: &str, body: &mut Value) {
         components,
         echo: &echo,
         visiting: Vec::new(),
+        // A field the mock does not model is best shown as the API's default (`policy: null`,
+        // "no policy set"), not as a made-up setting.
+        defaults: true,
     };
     let root = json!({"$ref": format!("#/components/schemas/{schema}")});
     generator.fill(&root, body, 0);
@@ -76,6 +81,9 @@ struct Generator<'a> {
     echo: &'a Echo,
     /// The `$ref`s being expanded, outermost first (recursion guard).
     visiting: Vec<String>,
+    /// Whether any `default`, `null` and objects included, comes first (completion); else only
+    /// a scalar one does (generated answers, which show a value of every field).
+    defaults: bool,
 }
 
 impl Generator<'_> {
@@ -117,7 +125,7 @@ impl Generator<'_> {
                 .or(values.first())
                 .cloned();
         }
-        if let Some(value) = map.get("default").filter(|v| is_scalar(v)) {
+        if let Some(value) = map.get("default").filter(|v| self.defaults || is_scalar(v)) {
             return Some(value.clone());
         }
         for keyword in ["anyOf", "oneOf"] {
@@ -567,5 +575,14 @@ mod tests {
             body,
             json!({"name": "staging", "current": {"region": "region"}, "backpressure": {"policy": "QUEUE"}})
         );
+        // A documented default wins, null included.
+        let c = components(
+            json!({"S": {"type": "object", "required": ["b"], "properties": {
+            "b": {"type": "object", "properties": {
+                "policy": {"anyOf": [{"enum": ["QUEUE"]}, {"type": "null"}], "default": null}}}}}}),
+        );
+        let mut body = json!({});
+        complete(&c, "S", &mut body);
+        assert_eq!(body, json!({"b": {"policy": null}}));
     }
 }
