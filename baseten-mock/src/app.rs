@@ -5,7 +5,7 @@
 //! `operations`, each of them → `app`, and `app` imports none of them.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::faults::{FaultState, ScriptedErrors};
 use crate::rate_limit::RateLimiter;
@@ -21,7 +21,7 @@ pub const REQUEST_LOG_CAPACITY: usize = 10_000;
 /// has its own lock, held only for a few non-async statements.
 #[derive(Debug)]
 pub(crate) struct App {
-    pub(crate) spec: &'static Spec,
+    pub(crate) spec: Arc<Spec>,
     pub(crate) world: Mutex<World>,
     pub(crate) keys: Mutex<BTreeSet<String>>,
     pub(crate) rate: Mutex<RateLimiter>,
@@ -37,7 +37,7 @@ pub(crate) struct App {
 
 impl App {
     pub(crate) fn new(
-        spec: &'static Spec,
+        spec: Arc<Spec>,
         world: World,
         keys: BTreeSet<String>,
         rate: RateLimiter,
@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn the_request_log_forgets_the_oldest_beyond_its_capacity() {
         let app = App::new(
-            Spec::embedded().unwrap(),
+            Arc::clone(crate::spec::embedded_shared().unwrap()),
             World::new(Clock::new(ClockMode::Manual), Timings::default()),
             BTreeSet::new(),
             RateLimiter::new(None),

@@ -1,7 +1,8 @@
-//! `Authorization: Api-Key <key>`, the spec's only security scheme (`ApiKeyAuth`).
-//!
-//! The newer live API also accepts `Bearer <key>`; the mock follows the spec it serves and
-//! rejects it, so a client that drifts from the spec is caught.
+//! `Authorization: Api-Key <key>` or `Authorization: Bearer <key>`, as the live API accepts
+//! them: Baseten's specification declared `ApiKeyAuth` until June 2026 and `BearerAuth` since,
+//! saying the legacy `Api-Key` scheme is still accepted. Both are accepted whichever document
+//! the mock serves, as the live API does not change with the document a client was built from.
+//! Schemes are case-insensitive (RFC 9110, 11.1); anything else is a 401 naming the schemes.
 
 use std::collections::BTreeSet;
 
@@ -17,17 +18,21 @@ pub(crate) fn authenticate(
 ) -> Result<String, ApiError> {
     let value = headers.get(AUTHORIZATION).ok_or_else(|| {
         ApiError::unauthorized(
-            "Missing Authorization header. Send `Authorization: Api-Key <your API key>`.",
+            "Missing Authorization header. Send `Authorization: Bearer <your API key>` (or the \
+             legacy `Authorization: Api-Key <your API key>`).",
         )
     })?;
     let value = value
         .to_str()
         .map_err(|_| ApiError::unauthorized("The Authorization header is not valid text."))?;
     let (scheme, key) = value.split_once(' ').unwrap_or((value, ""));
-    // Auth schemes are case-insensitive (RFC 9110, 11.1).
-    if !scheme.eq_ignore_ascii_case("Api-Key") {
+    if !["Api-Key", "Bearer"]
+        .iter()
+        .any(|known| scheme.eq_ignore_ascii_case(known))
+    {
         return Err(ApiError::unauthorized(
-            "Unsupported authorization scheme. Send `Authorization: Api-Key <your API key>`.",
+            "Unsupported authorization scheme. Send `Authorization: Bearer <your API key>` (or \
+             the legacy `Authorization: Api-Key <your API key>`).",
         ));
     }
     let key = key.trim();
@@ -51,19 +56,23 @@ mod tests {
     }
 
     #[test]
-    fn known_key_with_api_key_scheme_is_accepted() {
+    fn known_key_with_either_scheme_is_accepted() {
         assert_eq!(check(Some("Api-Key k1")).unwrap(), "k1");
         assert_eq!(check(Some("api-key k1")).unwrap(), "k1");
+        assert_eq!(check(Some("Bearer k1")).unwrap(), "k1");
+        assert_eq!(check(Some("bearer k1")).unwrap(), "k1");
     }
 
     #[test]
     fn everything_else_is_401_with_a_reason() {
         for (header, reason) in [
             (None, "Missing Authorization header"),
-            (Some("Bearer k1"), "Unsupported authorization scheme"),
+            (Some("Basic k1"), "Unsupported authorization scheme"),
             (Some("k1"), "Unsupported authorization scheme"),
             (Some("Api-Key"), "Invalid API key"),
             (Some("Api-Key k2"), "Invalid API key"),
+            (Some("Bearer"), "Invalid API key"),
+            (Some("Bearer k2"), "Invalid API key"),
         ] {
             let err = check(header).unwrap_err();
             assert_eq!(err.status.as_u16(), 401);

@@ -87,6 +87,11 @@ pub enum MockError {
     )]
     Spec(String),
 
+    /// The OpenAPI document given to [`MockServerBuilder::spec`](crate::MockServerBuilder::spec)
+    /// cannot be served; the message says what is wrong with it and where.
+    #[error("the OpenAPI document cannot be served: {0}")]
+    InvalidSpec(String),
+
     /// A model, chain, environment or deployment named in a call does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -108,9 +113,14 @@ pub enum MockError {
     #[error("{0}")]
     Validation(String),
 
-    /// [`MockServer::fail_next`](crate::MockServer::fail_next) with an id that is not one of the
-    /// spec's operations.
-    #[error("unknown operation {0:?}: expected one of {list}", list = crate::IMPLEMENTED_OPERATIONS.join(", "))]
+    /// [`MockServer::fail_next`](crate::MockServer::fail_next) with a name that is not one of
+    /// the served spec's operations.
+    #[error(
+        "unknown operation {0:?}: expected one of {list}, or another operation of the served \
+         spec, named by its operationId or, where it has none, `METHOD /path/template` (e.g. \
+         `GET /v1/models/{{model_id}}`)",
+        list = crate::IMPLEMENTED_OPERATIONS.join(", ")
+    )]
     UnknownOperation(String),
 
     /// [`MockServer::fail_next`](crate::MockServer::fail_next) with a status that is not 429 or

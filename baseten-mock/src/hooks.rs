@@ -43,8 +43,8 @@ impl MockServer {
 
     /// Deletes a model environment, as Baseten's `DELETE
     /// /v1/models/{model_id}/environments/{env_name}` does (which answers `{name, model_id,
-    /// deleted: true}`; the embedded spec does not have that operation yet, so the mock has no
-    /// route for it). A promotion in progress in it ends `CANCELED` (in
+    /// deleted: true}`; the embedded spec does not have that operation yet, so only a mock serving
+    /// a newer spec, such as Baseten's full specification, has that route, which does this). A promotion in progress in it ends `CANCELED` (in
     /// [`promotion_history`](Self::promotion_history), at this instant); from then on every
     /// request to the environment answers 404 like an unknown one (`Environment <env> not found
     /// for model <model_id>.`), `list_environments` leaves it out and no deployment names it as

@@ -1,7 +1,10 @@
 //! A local, stateful Baseten management API for tests, demos and development: the thirteen
 //! operations of `openapi/baseten.yaml` (promotions, the signals that steer a rolling promotion,
 //! and the reads of environments and deployments), with Baseten's documented behaviour (errors,
-//! rate limits, rolling promotions, build statuses), simulated time and fault injection.
+//! rate limits, rolling promotions, build statuses), simulated time and fault injection. It can
+//! serve another OpenAPI 3.1 document instead ([`MockServerBuilder::spec`]), e.g. Baseten's full
+//! specification: operations it does not model statefully then answer deterministic bodies
+//! generated from their schemas, every request checked against the document.
 //!
 //! In a test:
 //!
@@ -45,8 +48,12 @@ mod auth;
 mod clock;
 mod error;
 mod faults;
+mod generate;
 mod hooks;
+mod lifecycle;
 mod operations;
+mod params;
+mod paths;
 mod rate_limit;
 mod routes;
 mod seed;
@@ -76,6 +83,19 @@ pub use types::{
 
 /// The `operationId`s this mock implements; the tests check that this covers the spec.
 pub const IMPLEMENTED_OPERATIONS: [&str; 13] = operations::IDS;
+
+/// The operations the mock answers from its state rather than with a body generated from the
+/// spec, as (method, path template): the embedded spec's and those only newer specs have
+/// (creating, updating and deleting environments; renaming, activating and deactivating
+/// deployments). Each is stateful when the served spec has an operation with that method and
+/// path; the served spec's other operations get generated answers.
+pub fn stateful_operations() -> Vec<(&'static str, &'static str)> {
+    operations::OPERATIONS
+        .iter()
+        .chain(lifecycle::LIFECYCLE.iter())
+        .map(|row| (row.method, row.path))
+        .collect()
+}
 
 /// The README's examples, compiled and run as doctests so they cannot drift from the API.
 #[cfg(doctest)]

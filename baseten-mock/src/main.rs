@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use baseten_mock::{ClockMode, DeploymentStatus, Faults, MockServer, RateLimit, Seed, Timings};
+use baseten_mock::{
+    ClockMode, DeploymentStatus, Faults, MockError, MockServer, RateLimit, Seed, Timings,
+};
 use clap::Parser;
 
 /// A local, stateful Baseten management API: the operations of openapi/baseten.yaml
@@ -30,6 +32,12 @@ struct Args {
     /// (baseten-mock/seeds/demo.yaml) is loaded.
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
+
+    /// OpenAPI 3.1 document (YAML or JSON) to serve instead of the embedded one, e.g. Baseten's
+    /// full specification: its operations without a stateful handler answer bodies generated
+    /// from their schemas.
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
 
     /// Print the demo seed file (a starting point for your own) and exit.
     #[arg(long)]
@@ -167,7 +175,13 @@ async fn run(args: Args) -> Result<(), String> {
     .candidate_lead(Duration::from_secs(args.candidate_lead_seconds))
     .current_switch_delay(Duration::from_secs(args.current_switch_delay_seconds))
     .chain_promotion(Duration::from_secs(args.chain_promotion_seconds));
-    let mut builder = MockServer::builder()
+    let mut builder = MockServer::builder();
+    if let Some(path) = &args.spec {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the spec {}: {e}", path.display()))?;
+        builder = builder.spec(text);
+    }
+    let mut builder = builder
         .listen(args.listen)
         .seed_from(seed, origin.clone())
         .clock(ClockMode::Real)
@@ -191,7 +205,10 @@ async fn run(args: Args) -> Result<(), String> {
         builder = builder.api_key(key.clone());
     }
 
-    let server = builder.start().await.map_err(|e| e.to_string())?;
+    let server = builder.start().await.map_err(|e| match (&e, &args.spec) {
+        (MockError::InvalidSpec(_), Some(path)) => format!("{}: {e}", path.display()),
+        _ => e.to_string(),
+    })?;
     let keys = if args.api_keys.is_empty() {
         vec![server.api_key().to_owned()]
     } else {
@@ -223,7 +240,7 @@ fn banner(server: &MockServer, keys: &[String], origin: &str, timings: &Timings)
     let mut text = format!("baseten-mock listening on {}\n", server.url());
     let label = if keys.len() == 1 { "key: " } else { "keys:" };
     text += &format!(
-        "  API {label}    {} (header `Authorization: Api-Key <key>`)\n",
+        "  API {label}    {} (header `Authorization: Bearer <key>` or `Api-Key <key>`)\n",
         keys.join(", ")
     );
     text += &format!("  seeded from: {origin}\n");

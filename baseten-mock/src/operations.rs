@@ -1,9 +1,9 @@
-//! The operations the mock implements, listed once: [`OPERATIONS`] gives each `operationId` its
-//! method, path template and handler. The router serves the spec's operations and runs the row
-//! with the same id (a spec operation without one is answered 501);
-//! [`IMPLEMENTED_OPERATIONS`](crate::IMPLEMENTED_OPERATIONS) is the ids of this table.
-
-use std::collections::BTreeMap;
+//! The stateful operations of the embedded spec, listed once: [`OPERATIONS`] gives each
+//! `operationId` its method, path template and handler. The router runs the row whose method
+//! and path template are the served operation's (so a document without operationIds reaches
+//! them too), and generates an answer for an operation without one;
+//! [`IMPLEMENTED_OPERATIONS`](crate::IMPLEMENTED_OPERATIONS) is the ids of this table. The rows
+//! for operations only newer specs have are in `lifecycle.rs`.
 
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -15,8 +15,7 @@ use crate::state::{
 };
 use crate::wire::CancelView;
 
-/// Path parameters by name, as the route extracted them (still to be checked by the handler).
-pub(crate) type Params = BTreeMap<String, String>;
+pub(crate) use crate::paths::Params;
 
 /// A 200 answer: the body, which is checked against the spec, and changes that test hooks
 /// (status overrides) make to it afterwards, off the spec on purpose.
@@ -28,7 +27,7 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    fn new(body: Value) -> Self {
+    pub(crate) fn new(body: Value) -> Self {
         Self {
             body,
             off_spec: Vec::new(),
@@ -54,14 +53,13 @@ pub(crate) type Handler = fn(&mut World, &Params, Value) -> Result<Reply, ApiErr
 
 /// One implemented operation.
 pub(crate) struct Implemented {
-    /// The spec's `operationId`.
+    /// Its name: the embedded spec's `operationId`, or for an operation only newer specs have
+    /// (and Baseten's own, which has no operationIds), a name of the mock's.
     pub(crate) id: &'static str,
-    /// Upper-case HTTP method and path template, as in the spec. Routing goes by the spec; these
-    /// say where the row's handler is reached and which parameter names it reads, and the test
+    /// Upper-case HTTP method and path template, as in the spec: where the row's handler is
+    /// reached (and which parameter names it reads). The test
     /// `every_row_matches_its_spec_operation` keeps them equal to the spec's.
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by the tests only"))]
     pub(crate) method: &'static str,
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by the tests only"))]
     pub(crate) path: &'static str,
     pub(crate) handler: Handler,
 }
@@ -159,25 +157,6 @@ const fn ids<const N: usize>(operations: &[Implemented; N]) -> [&'static str; N]
         i += 1;
     }
     ids
-}
-
-/// Carries out the operation `operation_id` with its handler from [`OPERATIONS`]. An operation
-/// of the spec that the table lacks is answered 501 (the crate's tests fail then, so it cannot
-/// ship that way).
-pub(crate) fn run(
-    world: &mut World,
-    operation_id: &str,
-    params: &Params,
-    body: Value,
-) -> Result<Reply, ApiError> {
-    match OPERATIONS.iter().find(|op| op.id == operation_id) {
-        Some(op) => (op.handler)(world, params, body),
-        None => Err(ApiError {
-            status: StatusCode::NOT_IMPLEMENTED,
-            code: "NOT_IMPLEMENTED",
-            message: format!("baseten-mock does not implement operation {operation_id} yet."),
-        }),
-    }
 }
 
 fn promote_model_to_environment(
@@ -336,7 +315,7 @@ fn get_chain_deployment(
     to_json(&deployment)
 }
 
-fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
+pub(crate) fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
     params
         .get(name)
         .map(String::as_str)
@@ -345,12 +324,12 @@ fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
 
 /// The body was validated against the spec already; this only fails if the mock's request
 /// types disagree with the spec.
-fn parse<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
     serde_json::from_value(body)
         .map_err(|e| ApiError::validation(format!("Invalid request body: {e}.")))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Reply, ApiError> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<Reply, ApiError> {
     serde_json::to_value(value).map(Reply::new).map_err(|e| {
         ApiError::internal(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -402,20 +381,6 @@ mod tests {
         assert_eq!(
             reply.into_sent(),
             serde_json::json!({"a": {"status": "HALTED"}, "b": null})
-        );
-    }
-
-    #[test]
-    fn an_unknown_operation_is_answered_501() {
-        let mut world = World::new(
-            crate::clock::Clock::new(crate::ClockMode::Manual),
-            crate::Timings::default(),
-        );
-        let error = run(&mut world, "delete_everything", &Params::new(), Value::Null).unwrap_err();
-        assert_eq!(error.status, StatusCode::NOT_IMPLEMENTED);
-        assert_eq!(
-            error.message,
-            "baseten-mock does not implement operation delete_everything yet."
         );
     }
 }

@@ -1,24 +1,28 @@
-//! HTTP routing: one route per operation of the spec, checked in this order — API key (401),
-//! operation exists (404), errors a test scripted for the operation, rate limit (429), request
-//! body against the spec (400), then the operation itself (its row in `operations.rs`) — plus a
-//! JSON 404 for everything the spec does not define.
+//! HTTP routing: every operation of the served spec, found by method and path template
+//! (`paths.rs`), and checked in this order — API key (401), operation exists (404), errors a test
+//! scripted for the operation, rate limit (429), path and query parameters (400, `params.rs`),
+//! request body against the spec (400), then the operation itself: its stateful handler (a row
+//! in `operations.rs` or `lifecycle.rs`, matched by method and path) if the mock has one, else
+//! an answer generated from the spec (`generate.rs`) after a 404 for a model, chain, deployment
+//! or environment the path names and the mock does not hold. A JSON 404 answers everything the
+//! spec does not define.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, Request, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
 use serde_json::Value;
 
 use crate::app::{App, lock};
 use crate::error::ApiError;
-use crate::operations::{self, Params};
+use crate::generate::{self, Echo};
+use crate::operations::{self, Implemented, Reply};
+use crate::paths::{Params, Templates};
 use crate::rate_limit::Limited;
 use crate::spec::Operation;
 
@@ -31,36 +35,39 @@ pub(crate) struct AnsweredOperation(pub(crate) String);
 struct ApiKeyUsed(String);
 
 pub(crate) fn router(app: Arc<App>) -> Router {
-    let mut by_path: BTreeMap<&str, Vec<Operation>> = BTreeMap::new();
+    // One entry per path template, with its operations.
+    let mut paths: Vec<(String, Vec<Operation>)> = Vec::new();
     for op in app.spec.operations() {
-        by_path
-            .entry(op.path.as_str())
-            .or_default()
-            .push(op.clone());
+        match paths.iter_mut().find(|(path, _)| *path == op.path) {
+            Some((_, ops)) => ops.push(op.clone()),
+            None => paths.push((op.path.clone(), vec![op.clone()])),
+        }
     }
-    let mut router = Router::new();
-    for (path, ops) in by_path {
-        let ops = Arc::new(ops);
-        let route = any(
-            move |State(app): State<Arc<App>>,
-                  method: Method,
-                  uri: Uri,
-                  axum::Extension(key): axum::Extension<ApiKeyUsed>,
-                  params: Result<Path<Params>, PathRejection>,
-                  body: Result<Bytes, BytesRejection>| {
-                let ops = Arc::clone(&ops);
-                async move {
-                    match ops.iter().find(|op| op.method == method.as_str()) {
-                        Some(op) => handle(&app, op, &key.0, params, body),
-                        None => unknown_operation(method, uri).await,
-                    }
-                }
-            },
-        );
-        router = router.route(path, route);
-    }
-    router
-        .fallback(unknown_operation)
+    let templates = Templates::new(paths.iter().map(|(path, _)| path.as_str()));
+    let table = Arc::new((templates, paths));
+    let dispatch = move |State(app): State<Arc<App>>,
+                         method: Method,
+                         uri: Uri,
+                         axum::Extension(key): axum::Extension<ApiKeyUsed>,
+                         body: Result<Bytes, BytesRejection>| {
+        let table = Arc::clone(&table);
+        async move {
+            let (templates, paths) = &*table;
+            let found = templates.find(uri.path()).and_then(|(index, params)| {
+                let op = paths[index]
+                    .1
+                    .iter()
+                    .find(|op| op.method == method.as_str())?;
+                Some((op, params))
+            });
+            match found {
+                Some((op, params)) => handle(&app, op, &key.0, &params, uri.query(), body),
+                None => unknown_operation(&method, &uri),
+            }
+        }
+    };
+    Router::new()
+        .fallback(dispatch)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&app),
             authenticate,
@@ -83,9 +90,9 @@ async fn authenticate(State(app): State<Arc<App>>, mut request: Request, next: N
     }
 }
 
-async fn unknown_operation(method: Method, uri: Uri) -> Response {
+fn unknown_operation(method: &Method, uri: &Uri) -> Response {
     ApiError::not_found(format!(
-        "No operation {method} {}. The mock serves the operations of openapi/baseten.yaml.",
+        "No operation {method} {}. The mock serves the operations of its OpenAPI document.",
         uri.path()
     ))
     .into_response()
@@ -95,11 +102,13 @@ fn handle(
     app: &App,
     op: &Operation,
     key: &str,
-    params: Result<Path<Params>, PathRejection>,
+    params: &Params,
+    query: Option<&str>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let mut response = match run(app, op, key, params, body) {
-        Ok(value) => (StatusCode::OK, axum::Json(value)).into_response(),
+    let mut response = match run(app, op, key, params, query, body) {
+        Ok(Some(value)) => (status_of(op), axum::Json(value)).into_response(),
+        Ok(None) => status_of(op).into_response(),
         Err(Refusal::Api(error)) => error.into_response(),
         Err(Refusal::RateLimited(limited)) => limited.into_response(),
     };
@@ -107,6 +116,10 @@ fn handle(
         .extensions_mut()
         .insert(AnsweredOperation(op.id.clone()));
     response
+}
+
+fn status_of(op: &Operation) -> StatusCode {
+    StatusCode::from_u16(op.response_status).unwrap_or(StatusCode::OK)
 }
 
 /// Why an operation was not carried out.
@@ -121,13 +134,23 @@ impl From<ApiError> for Refusal {
     }
 }
 
+/// The stateful handler for an operation, by method and path template.
+fn stateful(op: &Operation) -> Option<&'static Implemented> {
+    operations::OPERATIONS
+        .iter()
+        .chain(crate::lifecycle::LIFECYCLE.iter())
+        .find(|row| row.method == op.method && row.path == op.path)
+}
+
+/// The success body to send, or `None` for an operation whose success has no JSON body.
 fn run(
     app: &App,
     op: &Operation,
     key: &str,
-    params: Result<Path<Params>, PathRejection>,
+    params: &Params,
+    query: Option<&str>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Value, Refusal> {
+) -> Result<Option<Value>, Refusal> {
     // Errors a test asked for (`MockServer::fail_next`): not processed, not rate-counted.
     if let Some(status) = lock(&app.scripted).next(&op.id) {
         return Err(if status == StatusCode::TOO_MANY_REQUESTS {
@@ -145,16 +168,38 @@ fn run(
     lock(&app.rate)
         .check(key, &op.id, tokio::time::Instant::now())
         .map_err(Refusal::RateLimited)?;
-    let Path(params) = params
-        .map_err(|e| ApiError::validation(format!("Invalid path parameter: {}", e.body_text())))?;
+    crate::params::check(&app.spec, op, params, query)?;
     let body = body.map_err(|e| {
         ApiError::validation(format!("Cannot read the request body: {}", e.body_text()))
     })?;
     let body = request_body(app, op, &body)?;
 
-    let reply = {
-        let mut world = lock(&app.world);
-        operations::run(&mut world, &op.id, &params, body)?
+    let reply = match stateful(op) {
+        Some(row) => {
+            let mut reply = {
+                let mut world = lock(&app.world);
+                (row.handler)(&mut world, params, body)?
+            };
+            // A newer spec may require fields the mock does not model: generated ones.
+            if let Some(schema) = &op.response_schema {
+                generate::complete(app.spec.components(), schema, &mut reply.body);
+            }
+            reply
+        }
+        None => {
+            lock(&app.world).check_named_resources(&op.path, params)?;
+            let Some(schema) = &op.response_schema else {
+                return Ok(None);
+            };
+            let echo = Echo {
+                fields: params.clone(),
+                id: crate::spec::template_names(&op.path)
+                    .last()
+                    .filter(|name| op.path.ends_with(&format!("{{{name}}}")))
+                    .and_then(|name| params.get(name).cloned()),
+            };
+            Reply::new(generate::example(app.spec.components(), schema, &echo))
+        }
     };
 
     if app.validate_responses
@@ -173,7 +218,7 @@ fn run(
         }));
     }
     // Status overrides are off the spec on purpose, so they come after the check.
-    Ok(reply.into_sent())
+    Ok(Some(reply.into_sent()))
 }
 
 /// The request body as JSON, checked against the operation's schema. Content-Type is not

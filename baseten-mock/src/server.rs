@@ -18,7 +18,7 @@ use crate::error::MockError;
 use crate::faults::{FaultState, Faults};
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::seed::{Seed, SeedError};
-use crate::spec::Spec;
+use crate::spec::{Spec, embedded_shared};
 use crate::state::World;
 use crate::types::{
     ChainDeployment, ChainEnvironment, Deployment, Environment, Promotion, RecordedRequest, Timings,
@@ -40,6 +40,26 @@ pub struct MockServerBuilder {
     rate_limit: Option<RateLimit>,
     faults: Faults,
     validate_responses: bool,
+    spec: SpecChoice,
+}
+
+/// Which OpenAPI document a mock serves.
+#[derive(Clone)]
+enum SpecChoice {
+    Embedded,
+    Text(Arc<str>),
+    Parsed(Arc<Spec>),
+}
+
+impl std::fmt::Debug for SpecChoice {
+    /// Not the text: a megabyte in a builder's `Debug` helps nobody.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Embedded => f.write_str("Embedded"),
+            Self::Text(text) => write!(f, "Text({} bytes)", text.len()),
+            Self::Parsed(spec) => f.debug_tuple("Parsed").field(spec).finish(),
+        }
+    }
 }
 
 impl Default for MockServerBuilder {
@@ -54,6 +74,7 @@ impl Default for MockServerBuilder {
             rate_limit: Some(RateLimit::default()),
             faults: Faults::default(),
             validate_responses: cfg!(debug_assertions),
+            spec: SpecChoice::Embedded,
         }
     }
 }
@@ -123,15 +144,38 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serves this OpenAPI 3.1 document (YAML or JSON) instead of the embedded one, e.g.
+    /// Baseten's full specification: its operations are the mock's routes, its schemas check
+    /// requests and answers. Operations the mock models are stateful (matched by method and
+    /// path template); the others answer bodies generated from their schemas (see the README).
+    /// The text is parsed by [`start`](Self::start), which reports a bad document as
+    /// [`MockError::InvalidSpec`].
+    pub fn spec(mut self, text: impl Into<String>) -> Self {
+        self.spec = SpecChoice::Text(Arc::from(text.into()));
+        self
+    }
+
+    /// Serves a document parsed already with [`Spec::parse`] (parsing Baseten's full
+    /// specification takes a moment; tests that start many mocks share one).
+    pub fn parsed_spec(mut self, spec: Arc<Spec>) -> Self {
+        self.spec = SpecChoice::Parsed(spec);
+        self
+    }
+
     /// Starts the server.
     ///
     /// # Errors
     ///
     /// [`MockError::Seed`] for inconsistent seed data, [`MockError::InvalidApiKey`],
     /// [`MockError::Bind`] if the address cannot be bound, [`MockError::Spec`] if the embedded
-    /// spec is unusable.
+    /// spec is unusable, [`MockError::InvalidSpec`] for a document given with
+    /// [`spec`](Self::spec) that cannot be served.
     pub async fn start(self) -> Result<MockServer, MockError> {
-        let spec = Spec::embedded().map_err(MockError::Spec)?;
+        let spec = match &self.spec {
+            SpecChoice::Embedded => Arc::clone(embedded_shared().map_err(MockError::Spec)?),
+            SpecChoice::Text(text) => Arc::new(Spec::parse(text).map_err(MockError::InvalidSpec)?),
+            SpecChoice::Parsed(spec) => Arc::clone(spec),
+        };
         let keys = if self.keys.is_empty() {
             vec![DEFAULT_API_KEY.to_owned()]
         } else {

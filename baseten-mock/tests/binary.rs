@@ -174,7 +174,7 @@ async fn the_banner_lists_the_demo_ids_the_key_and_a_call_that_works() {
         started.banner,
         format!(
             "baseten-mock listening on {url}
-  API key:     mock-api-key (header `Authorization: Api-Key <key>`)
+  API key:     mock-api-key (header `Authorization: Bearer <key>` or `Api-Key <key>`)
   seeded from: baseten-mock/seeds/demo.yaml
   model mdl-llama
     environments: production (serves dpl-llama-v1), staging (serves nothing)
@@ -248,7 +248,7 @@ fn the_banner_shows_what_the_server_holds_and_every_key() {
         started.banner,
         format!(
             "baseten-mock listening on {url}
-  API keys:    k-1, k-2 (header `Authorization: Api-Key <key>`)
+  API keys:    k-1, k-2 (header `Authorization: Bearer <key>` or `Api-Key <key>`)
   seeded from: seed.yaml
   model m-1
     environments: production (serves nothing)
@@ -432,4 +432,60 @@ chains:
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
+}
+
+#[tokio::test]
+async fn it_serves_the_spec_file_given_with_bearer_auth() {
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/openapi-2026-08-22.json"
+    );
+    let (_running, url) = start(&["--spec", spec]);
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        http.get(format!("{url}{path}"))
+            .header("authorization", "Bearer mock-api-key")
+            .send()
+    };
+    // A generated answer, with the path's id echoed, and a stateful one of the demo data.
+    let model: serde_json::Value = get("/v1/models/mdl-llama")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(model["id"], "mdl-llama");
+    let env: serde_json::Value = get("/v1/models/mdl-llama/environments/production")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(env["current_deployment"]["id"], "dpl-llama-v1");
+}
+
+#[test]
+fn a_spec_file_that_cannot_be_served_is_reported_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(&dir, "old.yaml", "openapi: 3.0.3\npaths: {}\n");
+    let output = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--spec", spec.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("old.yaml: the OpenAPI document cannot be served: `openapi: 3.0.3`"),
+        "{stderr}"
+    );
+    let output = Command::new(BIN)
+        .args(["--spec", "no/such/spec.json"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read the spec no/such/spec.json"),
+        "{stderr}"
+    );
 }

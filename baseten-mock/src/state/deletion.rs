@@ -1,8 +1,9 @@
 //! Deleting a model environment, as Baseten's `DELETE /v1/models/{model_id}/environments/
-//! {env_name}` does. The embedded spec does not have that operation yet, so no route reaches
-//! it: a test hook does ([`MockServer::delete_environment`](crate::MockServer::delete_environment)),
-//! and so does the seed's `deleted_after_seconds`, at the time the first promotion to the
-//! environment set (a step of [`World::sync`]).
+//! {env_name}` does. Three ways reach it: that route, when the served spec has it (the embedded
+//! one does not yet; Baseten's full specification does, see `lifecycle.rs`), a test hook
+//! ([`MockServer::delete_environment`](crate::MockServer::delete_environment)), and the seed's
+//! `deleted_after_seconds`, at the time the first promotion to the environment set (a step of
+//! [`World::sync`]).
 //!
 //! A deleted environment is gone: every request to it answers 404 like an unknown one, lists
 //! and deployments no longer name it. A promotion in progress in it ends `CANCELED` first (in

@@ -17,6 +17,7 @@ mod chains;
 mod deletion;
 mod development;
 mod history;
+mod lifecycle;
 mod models;
 mod overrides;
 mod reads;
@@ -38,6 +39,7 @@ use crate::types::{
 pub(crate) use chains::PromoteChainRequest;
 pub(crate) use development::PromoteDevelopmentRequest;
 pub use history::HISTORY_CAPACITY;
+pub(crate) use lifecycle::{CreateEnvironmentRequest, Target, UpdateEnvironmentRequest};
 pub(crate) use models::PromoteToEnvironmentRequest;
 
 /// The environment that promoting a development deployment targets.
@@ -91,6 +93,8 @@ struct EnvRec {
     deleted_after: Option<Duration>,
     /// When it will be deleted, once a promotion to it set the time.
     deletion_at: Option<Duration>,
+    /// Autoscaling settings an update gave it; until then, its current deployment's.
+    autoscaling: Option<AutoscalingSettings>,
 }
 
 impl EnvRec {
@@ -104,6 +108,7 @@ impl EnvRec {
             promotion: None,
             deleted_after: None,
             deletion_at: None,
+            autoscaling: None,
         }
     }
 }

@@ -90,9 +90,14 @@ impl World {
             name: env.to_owned(),
             created_at: rec.created_at,
             model_id: model_id.to_owned(),
-            autoscaling_settings: current
-                .as_ref()
-                .and_then(|d| d.autoscaling_settings.clone())
+            autoscaling_settings: rec
+                .autoscaling
+                .clone()
+                .or_else(|| {
+                    current
+                        .as_ref()
+                        .and_then(|d| d.autoscaling_settings.clone())
+                })
                 .unwrap_or_default(),
             promotion_settings: PromotionSettingsView::new(rec.rolling.map(|r| r.step_percent)),
             instance_type: InstanceTypeView::from_name(instance_type),

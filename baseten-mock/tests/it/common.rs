@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use baseten_mock::{MockServer, Seed};
@@ -155,3 +156,31 @@ pub fn shown(status: &str, traffic: i64) -> Option<(String, i64)> {
 }
 
 pub const MINUTE: Duration = Duration::from_secs(60);
+
+/// Baseten's full specification of 2026-08-22 (183 operations, no operationIds, `BearerAuth`),
+/// as published; a copy of the shared fixture, so that the tests read only this crate.
+pub fn full_spec_text() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/openapi-2026-08-22.json"
+    ))
+    .expect("the fixture")
+}
+
+/// [`full_spec_text`], parsed once for all the tests that serve it.
+pub fn full_spec() -> Arc<baseten_mock::spec::Spec> {
+    static SPEC: OnceLock<Arc<baseten_mock::spec::Spec>> = OnceLock::new();
+    Arc::clone(SPEC.get_or_init(|| {
+        Arc::new(baseten_mock::spec::Spec::parse(&full_spec_text()).expect("the fixture parses"))
+    }))
+}
+
+/// A mock serving the full specification, holding the demo data.
+pub async fn full_demo() -> MockServer {
+    MockServer::builder()
+        .parsed_spec(full_spec())
+        .seed(Seed::demo())
+        .start()
+        .await
+        .expect("the mock starts")
+}

@@ -28,13 +28,14 @@ async fn send(mock: &MockServer, path: &str, authorization: Option<&str>) -> (u1
 }
 
 #[tokio::test]
-async fn missing_wrong_or_bearer_credentials_are_401_with_a_json_body() {
+async fn missing_or_wrong_credentials_are_401_with_a_json_body() {
     let mock = demo().await;
     for (authorization, reason) in [
         (None, "Missing Authorization header"),
         (Some("Api-Key not-the-key"), "Invalid API key"),
+        (Some("Bearer not-the-key"), "Invalid API key"),
         (
-            Some("Bearer mock-api-key"),
+            Some("Basic mock-api-key"),
             "Unsupported authorization scheme",
         ),
     ] {
@@ -290,15 +291,17 @@ async fn unknown_fields_are_ignored_and_force_roll_forward_takes_any_body() {
     }
 }
 
+/// Every operation the mock implements statefully is one of the spec's (operations without a
+/// stateful handler are answered from the spec: `all_operations.rs`).
 #[tokio::test]
-async fn every_spec_operation_is_implemented() {
+async fn every_implemented_operation_is_in_the_spec() {
     let yaml = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../openapi/baseten.yaml"
     ))
     .expect("the spec file");
     let document: Value = serde_yaml_ng::from_str(&yaml).unwrap();
-    let mut in_spec: Vec<String> = document["paths"]
+    let in_spec: Vec<String> = document["paths"]
         .as_object()
         .unwrap()
         .values()
@@ -309,10 +312,7 @@ async fn every_spec_operation_is_implemented() {
                 .map(str::to_owned)
         })
         .collect();
-    in_spec.sort();
-    let mut implemented = baseten_mock::IMPLEMENTED_OPERATIONS
-        .map(str::to_owned)
-        .to_vec();
-    implemented.sort();
-    assert_eq!(in_spec, implemented);
+    for id in baseten_mock::IMPLEMENTED_OPERATIONS {
+        assert!(in_spec.iter().any(|s| s == id), "{id} is not in the spec");
+    }
 }

@@ -4,6 +4,7 @@
 //! the `cli` feature.
 
 mod adversarial_timings;
+mod all_operations;
 mod cancel_promotion;
 mod chain_reads;
 mod common;
@@ -11,7 +12,9 @@ mod deployment_reads;
 mod environment_reads;
 mod failures;
 mod faults;
+mod generated_answers;
 mod http_contract;
+mod lifecycle;
 mod module_imports;
 mod pause_promotion;
 mod promote_chain;
