@@ -219,8 +219,14 @@ pub fn update(layout: &Layout, base_url: Option<&str>) -> Result<Updated> {
     }
 
     let overlay = document::read(&layout.overlay())?;
-    let outputs = pipeline::run_on(&sources, &overlay, &layout.display(&layout.overlay()))
-        .context("the fetched sources do not make a valid spec; no file was changed")?;
+    let earlier = pipeline::load_earlier_captures(layout)?;
+    let outputs = pipeline::run_on(
+        &sources,
+        &earlier,
+        &overlay,
+        &layout.display(&layout.overlay()),
+    )
+    .context("the fetched sources do not make a valid spec; no file was changed")?;
 
     let merged_name = layout.display(&layout.merged());
     let old = if layout.merged().exists() {

@@ -173,8 +173,8 @@ fn changed_pages_are_written_and_the_diff_reported() {
             _ => None,
         })
         .collect();
-    // The page saved without its URL, and the nine operations extracted from a spec file.
-    assert_eq!(skipped.len(), 10, "{skipped:?}");
+    // The page saved without its URL, and the 179 operations extracted from a spec file.
+    assert_eq!(skipped.len(), 180, "{skipped:?}");
     assert!(
         skipped.iter().any(|(file, reason)| *file
             == "openapi/sources/promote_development_to_production.yaml"
@@ -184,9 +184,9 @@ fn changed_pages_are_written_and_the_diff_reported() {
     assert!(
         skipped.iter().any(|(file, reason)| *file == "openapi/sources/get_deployment.yaml"
             && reason.starts_with(
-                "extracted from the spec file xtask/tests/fixtures/full-spec/openapi-2026-06-03.json \
+                "extracted from the spec file xtask/tests/fixtures/full-spec/openapi-2026-08-22.json \
                  (Baseten's full management API specification, https://api.baseten.co/v1/spec, as \
-                 published on 2026-06-03), which `update` cannot fetch again; kept as committed"
+                 published on 2026-08-22), which `update` cannot fetch again; kept as committed"
             )),
         "{skipped:?}"
     );
@@ -263,7 +263,7 @@ fn unchanged_pages_write_nothing() {
     let base = serve(pages(&project, force));
     let before = files(project.dir.path());
     let updated = update(&project.layout, Some(&base)).unwrap();
-    assert!(updated.written.is_empty());
+    assert!(updated.written.is_empty(), "{:?}", updated.written);
     assert!(updated.report.changes.is_empty());
     assert_eq!(files(project.dir.path()), before);
 }
@@ -418,7 +418,7 @@ fn the_base_url_replaces_the_origin_and_keeps_the_path() {
 const SPEC_URL: &str = "https://api.baseten.co/v1/spec";
 const SPEC: &str = "/v1/spec";
 
-/// The project's nine spec-sourced entries as if imported from Baseten's URL rather than from
+/// The project's 179 spec-sourced entries as if imported from Baseten's URL rather than from
 /// the fixture file (`import --from-spec https://api.baseten.co/v1/spec …`): what `update`
 /// can fetch again. Returns how many entries changed.
 fn record_spec_url(project: &TempProject) -> usize {
@@ -435,10 +435,10 @@ fn record_spec_url(project: &TempProject) -> usize {
     count
 }
 
-/// The 2026-06-03 spec, the one the committed sources were extracted from, with `edit`
+/// The 2026-08-22 spec, the one the committed sources were extracted from, with `edit`
 /// applied, as pretty JSON.
-fn june_spec(edit: impl FnOnce(&mut serde_json::Value)) -> String {
-    let text = std::fs::read_to_string(common::full_spec("openapi-2026-06-03.json")).unwrap();
+fn august_spec(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let text = std::fs::read_to_string(common::full_spec("openapi-2026-08-22.json")).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     edit(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap()
@@ -464,9 +464,9 @@ const CANCEL_OP: &str = "post /v1/models/{model_id}/environments/{env_name}/canc
 #[test]
 fn spec_sourced_operations_are_extracted_again_from_one_fetch_of_the_spec() {
     let project = TempProject::copy_of_project();
-    assert_eq!(record_spec_url(&project), 9);
+    assert_eq!(record_spec_url(&project), 179);
     // Baseten adds an optional field to the cancel response; nothing else changes.
-    let spec = june_spec(|doc| {
+    let spec = august_spec(|doc| {
         doc["components"]["schemas"]["CancelPromotionResponseV1"]["properties"]["reason"] =
             serde_json::json!({"type": "string", "description": "Why it was canceled"});
     });
@@ -482,14 +482,14 @@ fn spec_sourced_operations_are_extracted_again_from_one_fetch_of_the_spec() {
             .filter(|p| *p == SPEC)
             .count(),
         1,
-        "one fetch of the spec for the nine sources"
+        "one fetch of the spec for the 179 sources"
     );
     assert_eq!(
         updated.specs,
         [xtask::update::FetchedSpec {
             url: SPEC_URL.into(),
             from: format!("{base}{SPEC}"),
-            sources: 9
+            sources: 179
         }]
     );
     let extracted: Vec<(&str, bool)> = updated
@@ -512,7 +512,7 @@ fn spec_sourced_operations_are_extracted_again_from_one_fetch_of_the_spec() {
             _ => None,
         })
         .collect();
-    assert_eq!(extracted.len(), 9);
+    assert_eq!(extracted.len(), 179);
     let changed: Vec<&str> = extracted
         .iter()
         .filter(|(_, c)| *c)
@@ -573,7 +573,7 @@ fn spec_sourced_operations_are_extracted_again_from_one_fetch_of_the_spec() {
 fn a_spec_that_lost_an_operation_changes_no_file_and_names_the_source() {
     let project = TempProject::copy_of_project();
     record_spec_url(&project);
-    let spec = june_spec(|doc| {
+    let spec = august_spec(|doc| {
         doc["paths"]
             .as_object_mut()
             .unwrap()
@@ -615,14 +615,12 @@ fn a_spec_that_cannot_be_fetched_is_reported_once_for_all_its_sources() {
         "{text}"
     );
     assert!(
-        text.contains(&format!(
-            "spec {SPEC_URL} (fetched from {base}{SPEC}) for openapi/sources/cancel_promotion.yaml, \
-             openapi/sources/force_cancel_promotion.yaml, openapi/sources/get_chain_deployment.yaml, \
-             openapi/sources/get_chain_environment.yaml, openapi/sources/get_deployment.yaml, \
-             openapi/sources/get_environment.yaml, openapi/sources/list_environments.yaml, \
-             openapi/sources/pause_promotion.yaml, openapi/sources/resume_promotion.yaml: cannot \
-             fetch {base}{SPEC}: HTTP 503"
-        )),
+        text.contains(&format!("spec {SPEC_URL} (fetched from {base}{SPEC}) for "))
+            && text.contains("openapi/sources/cancel_promotion.yaml, ")
+            && text.contains("openapi/sources/get_v1_api_keys.yaml, ")
+            && text.ends_with(&format!(
+                "cannot fetch {base}{SPEC}: HTTP 503 Service Unavailable"
+            )),
         "{text}"
     );
     assert_eq!(
@@ -639,28 +637,27 @@ fn a_spec_that_cannot_be_fetched_is_reported_once_for_all_its_sources() {
 
 #[test]
 fn a_newer_spec_that_no_longer_merges_with_the_pages_changes_no_file() {
-    // August's spec, served as the current one: its operations extract fine, but its
-    // `BearerAuth` and required `request_backpressure_settings` disagree with the pages.
+    // A newer spec, served as the current one: its operations extract fine, but it retypes
+    // `DeploymentV1.id`, which the pages give as a string: a type is not united.
     let project = TempProject::copy_of_project();
     record_spec_url(&project);
-    let august = std::fs::read_to_string(common::full_spec("openapi-2026-08-22.json")).unwrap();
-    let base = serve(routes_with_spec(&project, ("200 OK", august)));
+    let newer = august_spec(|doc| {
+        doc["components"]["schemas"]["DeploymentV1"]["properties"]["id"]["type"] =
+            serde_json::json!("integer");
+    });
+    let base = serve(routes_with_spec(&project, ("200 OK", newer)));
     let before = files(project.dir.path());
 
     let text = message(update(&project.layout, Some(&base)).unwrap_err());
     assert!(
-        text.starts_with(
-            "the fetched sources do not make a valid spec; no file was changed: the sources \
-             disagree in "
-        ),
+        text.starts_with("the fetched sources do not make a valid spec; no file was changed: "),
         "{text}"
     );
     assert!(
-        text.contains(
-            "`security` differs between openapi/sources/cancel_promotion.yaml:9 and \
-             openapi/sources/force_roll_forward_promotion.yaml:9 (first difference at \
-             /security/0: `{\"BearerAuth\":[]}` vs `{\"ApiKeyAuth\":[]}`)"
-        ),
+        text.contains("component `schemas/DeploymentV1` differs between ")
+            && text.contains(
+                "(first difference at /components/schemas/DeploymentV1/properties/id/type: "
+            ),
         "{text}"
     );
     assert_eq!(files(project.dir.path()), before);
@@ -692,9 +689,9 @@ fn a_spec_recorded_as_a_file_is_kept_as_committed() {
         .unwrap();
     assert_eq!(
         reason,
-        "extracted from the spec file xtask/tests/fixtures/full-spec/openapi-2026-06-03.json \
+        "extracted from the spec file xtask/tests/fixtures/full-spec/openapi-2026-08-22.json \
          (Baseten's full management API specification, https://api.baseten.co/v1/spec, as \
-         published on 2026-06-03), which `update` cannot fetch again; kept as committed. To \
+         published on 2026-08-22), which `update` cannot fetch again; kept as committed. To \
          refresh it, extract it from a newer spec: `cargo xtask import --from-spec <file | URL> \
          'POST /v1/models/{model_id}/environments/{env_name}/cancel_promotion'`"
     );

@@ -50,10 +50,25 @@ fn the_key_from_a_file_and_the_auth_scheme_flag() {
     };
     let ok = from_file("api-key");
     assert_eq!(ok.code, 0, "{ok:#?}");
-    // The mock, like the four documents, takes only `Api-Key`: the flag reached the wire.
+    // The mock takes both schemes, as the live API does.
     let bearer = from_file("bearer");
-    assert_eq!(bearer.code, 3, "{bearer:#?}");
-    bearer.assert_stderr("Unsupported authorization scheme");
+    assert_eq!(bearer.code, 0, "{bearer:#?}");
+    // And the flag decides what goes on the wire (a server that records each scheme).
+    let server = crate::scripted::Scripted::start(vec![]);
+    for (flag, sent) in [("api-key", "Api-Key"), ("bearer", "Bearer")] {
+        let seen_before = server.schemes().len();
+        run(deploy(&server.url)
+            .env_remove("BASETEN_API_KEY")
+            .arg("--api-key-file")
+            .arg(file.path())
+            .args(["--auth-scheme", flag, "status", "--model", "mdl-roll"]));
+        let schemes = server.schemes();
+        assert!(schemes.len() > seen_before, "no request reached the server");
+        assert!(
+            schemes[seen_before..].iter().all(|s| s == sent),
+            "--auth-scheme {flag}: {schemes:?}"
+        );
+    }
     let unknown = from_file("basic");
     assert_eq!(unknown.code, 2, "{unknown:#?}");
     unknown.assert_stderr("--auth-scheme: unknown auth scheme `basic`: use `Api-Key` or `Bearer`");

@@ -54,6 +54,8 @@ pub struct Scripted {
     pub url: String,
     routes: Arc<Mutex<Routes>>,
     counts: Arc<Mutex<HashMap<String, usize>>>,
+    /// The scheme word of each request's `Authorization` header (never the key), in order.
+    schemes: Arc<Mutex<Vec<String>>>,
 }
 
 impl Scripted {
@@ -67,23 +69,31 @@ impl Scripted {
             .collect();
         let routes = Arc::new(Mutex::new(routes));
         let counts = Arc::new(Mutex::new(HashMap::new()));
-        let (r, c) = (routes.clone(), counts.clone());
+        let schemes = Arc::new(Mutex::new(Vec::new()));
+        let (r, c, a) = (routes.clone(), counts.clone(), schemes.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (r, c) = (r.clone(), c.clone());
-                std::thread::spawn(move || serve(stream, r, c));
+                let (r, c, a) = (r.clone(), c.clone(), a.clone());
+                std::thread::spawn(move || serve(stream, r, c, a));
             }
         });
         Self {
             url,
             routes,
             counts,
+            schemes,
         }
     }
 
     /// How many requests `route` (`"GET /v1/…"`) received.
     pub fn count(&self, route: &str) -> usize {
         self.counts.lock().unwrap().get(route).copied().unwrap_or(0)
+    }
+
+    /// The authorization scheme of each request so far (`Api-Key`, `Bearer`, or `-` without one).
+    #[allow(dead_code)]
+    pub fn schemes(&self) -> Vec<String> {
+        self.schemes.lock().unwrap().clone()
     }
 
     /// Replaces a route's answers from now on.
@@ -100,6 +110,7 @@ fn serve(
     stream: TcpStream,
     routes: Arc<Mutex<Routes>>,
     counts: Arc<Mutex<HashMap<String, usize>>>,
+    schemes: Arc<Mutex<Vec<String>>>,
 ) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
@@ -109,6 +120,7 @@ fn serve(
             return;
         }
         let mut length = 0usize;
+        let mut scheme = String::from("-");
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).unwrap_or(0) == 0 {
@@ -122,7 +134,13 @@ fn serve(
             {
                 length = value.trim().parse().unwrap_or(0);
             }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("authorization")
+            {
+                scheme = value.split_whitespace().next().unwrap_or("-").to_owned();
+            }
         }
+        schemes.lock().unwrap().push(scheme);
         let mut body = vec![0; length];
         if reader.read_exact(&mut body).is_err() {
             return;

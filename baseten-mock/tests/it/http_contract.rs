@@ -157,14 +157,15 @@ async fn the_client_gets_through_a_low_rate_limit_eventually() {
 #[tokio::test]
 async fn unknown_operations_are_404_with_a_json_body() {
     let mock = demo().await;
-    let (status, body) = post(&mock, "/v1/models/mdl-llama/deployments", Some("{}")).await;
+    // (A path Baseten's specification does not have.)
+    let (status, body) = post(&mock, "/v1/models/mdl-llama/rollback", Some("{}")).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "NOT_FOUND");
     assert!(
         body["message"]
             .as_str()
             .unwrap()
-            .contains("POST /v1/models/mdl-llama/deployments"),
+            .contains("POST /v1/models/mdl-llama/rollback"),
         "{body}"
     );
 

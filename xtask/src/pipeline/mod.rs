@@ -126,22 +126,22 @@ pub fn run(layout: &Layout) -> Result<Outputs> {
     let sources = load_sources(layout)?;
     let earlier = load_earlier_captures(layout)?;
     let overlay = document::read(&layout.overlay())?;
-    run_with_header(
+    run_on(
         &sources,
         &earlier,
         &overlay,
         &layout.display(&layout.overlay()),
-        MERGED_HEADER,
     )
 }
 
-/// The pipeline on sources and an overlay already in memory.
+/// The pipeline on sources, earlier captures and an overlay already in memory.
 pub fn run_on(
     sources: &[merge::Source],
+    earlier: &[merge::Source],
     overlay: &serde_json::Value,
     overlay_name: &str,
 ) -> Result<Outputs> {
-    run_with_header(sources, &[], overlay, overlay_name, MERGED_HEADER)
+    run_with_header(sources, earlier, overlay, overlay_name, MERGED_HEADER)
 }
 
 /// The pipeline on one complete OpenAPI 3.1 document (such as Baseten's full specification)
