@@ -568,28 +568,24 @@ fn unite_properties(
 /// property the earlier capture lacks or does not require is no longer required, and an
 /// `integer` the earlier capture gave as a `number` becomes a `number` (a number holds both).
 /// Nothing else of the earlier capture is taken: names, docs and defaults are the newest's.
-/// Each change is a note.
-pub fn relax(doc: &mut Value, earlier: &Source, notes: &mut Vec<String>) {
+/// Each change is a note. `earlier` is the capture's document, `name` how notes name it.
+pub fn relax(doc: &mut Value, earlier: &Value, name: &str, notes: &mut Vec<String>) {
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     else {
         return;
     };
-    for (name, schema) in schemas.iter_mut() {
-        let Some(old) = earlier.doc.pointer(&format!(
-            "/components/schemas/{}",
-            escape_pointer_token(name)
-        )) else {
+    for (component, schema) in schemas.iter_mut() {
+        let pointer = format!("/components/schemas/{}", escape_pointer_token(component));
+        let Some(old) = earlier.pointer(&pointer) else {
             continue;
         };
-        let pointer = format!("/components/schemas/{}", escape_pointer_token(name));
         let mut changes = Vec::new();
         relax_schema(schema, old, &pointer, &mut changes);
         if !changes.is_empty() {
             notes.push(format!(
-                "{pointer}: relaxed by the earlier capture {} so that its responses decode: {}",
-                earlier.name,
+                "{pointer}: relaxed by the earlier capture {name} so that its responses decode: {}",
                 changes.join("; ")
             ));
         }

@@ -99,14 +99,17 @@ pub fn load_sources(layout: &Layout) -> Result<Vec<merge::Source>> {
 }
 
 /// Reads the earlier captures the manifest lists, checking each is still the file recorded.
-pub fn load_earlier_captures(layout: &Layout) -> Result<Vec<merge::Source>> {
+/// Each is a full specification, read as `import --from-spec` reads one (JSON parser, lines
+/// indexed only if a message needs them): `relax` uses its document, never its lines.
+pub fn load_earlier_captures(layout: &Layout) -> Result<Vec<from_spec::Spec>> {
     let manifest = Manifest::load(&layout.manifest())?;
     let mut captures = Vec::new();
     for capture in &manifest.earlier_captures {
         let path = layout.root().join(&capture.spec);
-        let bytes = std::fs::read(&path)
+        let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read the earlier capture {}", capture.spec))?;
-        if sha256_hex(&bytes) != capture.spec_sha256 {
+        let spec = from_spec::Spec::parse(&capture.spec, text)?;
+        if spec.sha256 != capture.spec_sha256 {
             bail!(
                 "{} differs from the capture recorded in {} (sha256 mismatch); an earlier \
                  capture is Baseten's file as published",
@@ -114,9 +117,7 @@ pub fn load_earlier_captures(layout: &Layout) -> Result<Vec<merge::Source>> {
                 layout.display(&layout.manifest())
             );
         }
-        let text =
-            String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", capture.spec))?;
-        captures.push(merge::Source::parse(&capture.spec, &text)?);
+        captures.push(spec);
     }
     Ok(captures)
 }
@@ -137,7 +138,7 @@ pub fn run(layout: &Layout) -> Result<Outputs> {
 /// The pipeline on sources, earlier captures and an overlay already in memory.
 pub fn run_on(
     sources: &[merge::Source],
-    earlier: &[merge::Source],
+    earlier: &[from_spec::Spec],
     overlay: &serde_json::Value,
     overlay_name: &str,
 ) -> Result<Outputs> {
@@ -174,14 +175,19 @@ pub fn run_on_document(
 
 fn run_with_header(
     sources: &[merge::Source],
-    earlier: &[merge::Source],
+    earlier: &[from_spec::Spec],
     overlay: &serde_json::Value,
     overlay_name: &str,
     header: &str,
 ) -> Result<Outputs> {
     let mut merged = merge::merge(sources)?;
     for capture in earlier {
-        merge::relax(&mut merged.doc, capture, &mut merged.notes);
+        merge::relax(
+            &mut merged.doc,
+            &capture.doc,
+            &capture.name,
+            &mut merged.notes,
+        );
     }
     let mut doc = merged.doc;
     let mut notes = merged.notes;
