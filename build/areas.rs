@@ -153,8 +153,7 @@ fn is_parameter(segment: &str) -> bool {
 /// The document with only the operations a build generates (the lifecycle's, and those of the
 /// areas `enabled` says yes to) and only the components they reach, so that a build generates
 /// no type nobody can use. `Err` names a path no area claims.
-pub fn select(doc: &Value, enabled: &dyn Fn(&str) -> bool) -> Result<Value, String> {
-    let mut out = doc.clone();
+pub fn select(mut out: Value, enabled: &dyn Fn(&str) -> bool) -> Result<Value, String> {
     let paths = out
         .get_mut("paths")
         .and_then(Value::as_object_mut)

@@ -121,7 +121,7 @@ fn the_readme_lists_every_area_with_its_operations() {
 
 #[test]
 fn the_default_build_generates_the_promotion_lifecycle_and_the_types_it_reaches() {
-    let selected = build_areas::select(&spec(), &|_| false).unwrap();
+    let selected = build_areas::select(spec(), &|_| false).unwrap();
     let ids: BTreeSet<String> = operations(&selected)
         .into_iter()
         .map(|(id, _)| id)
@@ -145,7 +145,7 @@ fn the_default_build_generates_the_promotion_lifecycle_and_the_types_it_reaches(
     }
     insta::assert_snapshot!("default_build_surface", surface);
     // And an area brings its operations and no other.
-    let with_secrets = build_areas::select(&spec(), &|feature| feature == "secrets").unwrap();
+    let with_secrets = build_areas::select(spec(), &|feature| feature == "secrets").unwrap();
     let added: Vec<String> = operations(&with_secrets)
         .into_iter()
         .map(|(id, _)| id)
