@@ -80,8 +80,16 @@ async fn answer(
     mut router: axum::Router,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, DroppedConnection> {
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
+    let (parts, body) = request.into_parts();
+    // The body is read whole before routing, so that the log can show what was sent; the
+    // router gets the same bytes.
+    let body = match axum::body::to_bytes(Body::new(body), usize::MAX).await {
+        Ok(bytes) => bytes,
+        // The client went away mid-body: nothing to answer.
+        Err(_) => return Err(DroppedConnection),
+    };
+    let sent = Sent::of(&parts, &body);
+    let request = Request::from_parts(parts, Body::from(body));
     let (latency, fault) = {
         let mut faults = lock(&app.faults);
         (faults.latency(), faults.next())
@@ -91,7 +99,7 @@ async fn answer(
     }
     let response = match fault {
         Fault::Drop => {
-            record(&app, method, path, None, None, None);
+            record(&app, sent, None, None, None);
             return Err(DroppedConnection);
         }
         Fault::ServerError(status) => {
@@ -119,31 +127,90 @@ async fn answer(
         .get::<AnsweredOperation>()
         .map(|op| op.0.clone());
     let json = serde_json::from_slice(&bytes).ok();
-    record(
-        &app,
-        method,
-        path,
-        operation,
-        Some(parts.status.as_u16()),
-        json,
-    );
+    record(&app, sent, operation, Some(parts.status.as_u16()), json);
     Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// What the client sent, as the log keeps it.
+struct Sent {
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+impl Sent {
+    fn of(parts: &axum::http::request::Parts, body: &[u8]) -> Self {
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let name = name.as_str().to_owned();
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                let value = if name == "authorization" || name == "api-key" {
+                    redact_credential(&value)
+                } else {
+                    value
+                };
+                (name, value)
+            })
+            .collect();
+        Self {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers,
+            body: (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned()),
+        }
+    }
+}
+
+/// `Api-Key abc` → `Api-Key [redacted]`; a value without a scheme → `[redacted]`.
+fn redact_credential(value: &str) -> String {
+    match value.trim_start().split_once(' ') {
+        Some((scheme, _)) => format!("{scheme} [redacted]"),
+        None => "[redacted]".to_owned(),
+    }
 }
 
 fn record(
     app: &App,
-    method: String,
-    path: String,
+    sent: Sent,
     operation_id: Option<String>,
     status: Option<u16>,
     response_body: Option<serde_json::Value>,
 ) {
+    let Sent {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    } = sent;
     tracing::debug!(%method, %path, ?status, "request");
     app.record(RecordedRequest {
         method,
         path,
+        query,
+        headers,
+        body,
         operation_id,
         status,
         response_body,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_credential_keeps_its_scheme_and_loses_its_value() {
+        assert_eq!(
+            super::redact_credential("Api-Key abc.def"),
+            "Api-Key [redacted]"
+        );
+        assert_eq!(super::redact_credential("Bearer x y"), "Bearer [redacted]");
+        assert_eq!(super::redact_credential("abc"), "[redacted]");
+        assert_eq!(super::redact_credential(""), "[redacted]");
+    }
 }

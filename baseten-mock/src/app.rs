@@ -33,6 +33,8 @@ pub(crate) struct App {
     /// Requests per operation since start: the log forgets, these do not.
     counts: Mutex<BTreeMap<String, u64>>,
     pub(crate) validate_responses: bool,
+    /// Whether parameters and bodies are checked against the spec (off: answered anyway).
+    pub(crate) validate_requests: bool,
 }
 
 impl App {
@@ -43,6 +45,7 @@ impl App {
         rate: RateLimiter,
         faults: FaultState,
         validate_responses: bool,
+        validate_requests: bool,
     ) -> Self {
         Self {
             spec,
@@ -54,6 +57,7 @@ impl App {
             log: Mutex::new(VecDeque::new()),
             counts: Mutex::new(BTreeMap::new()),
             validate_responses,
+            validate_requests,
         }
     }
 
@@ -98,6 +102,9 @@ mod tests {
         RecordedRequest {
             method: "POST".to_owned(),
             path: format!("/{n}"),
+            query: None,
+            headers: Vec::new(),
+            body: None,
             operation_id: Some("op".to_owned()),
             status: Some(200),
             response_body: None,
@@ -113,6 +120,7 @@ mod tests {
             RateLimiter::new(None),
             FaultState::new(Faults::none()),
             false,
+            true,
         );
         for n in 0..=REQUEST_LOG_CAPACITY {
             app.record(request(n));

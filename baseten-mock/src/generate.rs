@@ -1,7 +1,8 @@
 //! Example bodies generated from a schema, for the operations the mock has no stateful handler
-//! for (as stripe-mock answers Stripe's), and the fields a stateful answer lacks when the served
-//! spec requires more than the mock models ([`complete`], which prefers a field's documented
-//! `default`, `null` included, where one is given).
+//! for (as stripe-mock answers Stripe's); and a stateful answer fitted to the served spec
+//! ([`complete`]): the fields it lacks when that spec requires more than the mock models (a
+//! field's documented `default`, `null` included, where one is given), without the fields an
+//! older spec does not list.
 //!
 //! An answer must be the same bytes for the same request, so nothing here reads a clock or a
 //! random generator: every choice is the first that fits, in the document's order.
@@ -43,14 +44,8 @@ pub(crate) struct Echo {
 
 /// An example of component `schema` (of `#/components/schemas`) from `components`.
 pub(crate) fn example(components: &Value, schema: &str, echo: &Echo) -> Value {
-    let mut generator = Generator {
-        components,
-        echo,
-        visiting: Vec::new(),
-        defaults: false,
-    };
     let root = json!({"$ref": format!("#/components/schemas/{schema}")});
-    let mut value = generator.value(&root, None).unwrap_or(Value::Null);
+    let mut value = example_of(components, &root, None, echo);
     if let (Some(id), Some(object)) = (&echo.id, value.as_object_mut())
         && object.get("id").is_some_and(Value::is_string)
     {
@@ -59,9 +54,28 @@ pub(crate) fn example(components: &Value, schema: &str, echo: &Echo) -> Value {
     value
 }
 
+/// An example of `schema`, which may be inline (`$ref`s resolve in `components`); `name` is the
+/// property or parameter it is for, if any (a string without a better rule is its name).
+pub(crate) fn example_of(
+    components: &Value,
+    schema: &Value,
+    name: Option<&str>,
+    echo: &Echo,
+) -> Value {
+    let mut generator = Generator {
+        components,
+        echo,
+        visiting: Vec::new(),
+        defaults: false,
+    };
+    generator.value(schema, name).unwrap_or(Value::Null)
+}
+
 /// Adds to `body` the required properties that component `schema` asks for and `body` lacks,
-/// at every depth, with generated values: what lets a stateful answer built for one version of
-/// the spec be served under a newer one that requires more (`request_backpressure_settings`).
+/// at every depth, with generated values, and removes those an object schema that lists its
+/// properties does not list: what lets a stateful answer built for one version of the spec be
+/// served under a newer one that requires more (`request_backpressure_settings`), or an older
+/// one that knew less (the 2026-06-03 capture's `UpdateEnvironmentResponseV1`).
 pub(crate) fn complete(components: &Value, schema: &str, body: &mut Value) {
     let echo = Echo::default();
     let mut generator = Generator {
@@ -347,6 +361,11 @@ impl Generator<'_> {
                 let Some(properties) = map.get("properties").and_then(Value::as_object) else {
                     return;
                 };
+                // What the schema does not list goes (the mock's own answers are checked
+                // strictly): a stateful answer built for a newer spec than the one served.
+                if !map.contains_key("additionalProperties") {
+                    object.retain(|property, _| properties.contains_key(property));
+                }
                 for (property, schema) in properties {
                     match object.get_mut(property) {
                         Some(present) => self.fill(schema, present, depth + 1),

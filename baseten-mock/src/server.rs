@@ -40,6 +40,7 @@ pub struct MockServerBuilder {
     rate_limit: Option<RateLimit>,
     faults: Faults,
     validate_responses: bool,
+    validate_requests: bool,
     spec: SpecChoice,
 }
 
@@ -74,6 +75,7 @@ impl Default for MockServerBuilder {
             rate_limit: Some(RateLimit::default()),
             faults: Faults::default(),
             validate_responses: cfg!(debug_assertions),
+            validate_requests: true,
             spec: SpecChoice::Embedded,
         }
     }
@@ -144,6 +146,16 @@ impl MockServerBuilder {
         self
     }
 
+    /// Whether path and query parameters and request bodies are checked against the spec (a
+    /// violation is a `400 VALIDATION_ERROR` answer naming the field). Default: on. Off, a
+    /// request the spec refuses is answered anyway (a body that is not JSON, or that a stateful
+    /// operation cannot act on, still is not): for serving an older capture of the spec to a
+    /// client that sends what the newer one asks, to see whether it decodes the older answers.
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.validate_requests = on;
+        self
+    }
+
     /// Serves this OpenAPI 3.1 document (YAML or JSON) instead of the embedded one, e.g.
     /// Baseten's full specification: its operations are the mock's routes, its schemas check
     /// requests and answers. Operations the mock models are stateful (matched by method and
@@ -205,6 +217,7 @@ impl MockServerBuilder {
             RateLimiter::new(self.rate_limit),
             FaultState::new(self.faults),
             self.validate_responses,
+            self.validate_requests,
         ));
         let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(accept::serve(listener, Arc::clone(&app), shutdown_rx));

@@ -245,6 +245,19 @@ impl Spec {
         ))
     }
 
+    /// An example of `schema`, inline or a `$ref` into this document's components, by the same
+    /// rules as [`example`](Self::example); `name` is what it is for (a parameter's or a
+    /// property's name), which a string without a better rule takes as its value. Handy for a
+    /// parameter's value.
+    pub fn example_of(&self, schema: &Value, name: Option<&str>) -> Value {
+        crate::generate::example_of(
+            &self.components,
+            schema,
+            name,
+            &crate::generate::Echo::default(),
+        )
+    }
+
     /// Checks a request body against the operation's request schema (extra properties allowed).
     /// An operation without a request body accepts anything.
     ///

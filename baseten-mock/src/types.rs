@@ -353,6 +353,13 @@ pub struct RecordedRequest {
     pub method: String,
     /// Path as sent (still percent-encoded).
     pub path: String,
+    /// Query string as sent (still percent-encoded, without the `?`); `None` when there was none.
+    pub query: Option<String>,
+    /// Headers in the order received, names lower-case. The credential of `authorization` and
+    /// `api-key` is replaced by `[redacted]` (`Api-Key [redacted]`): the log never holds a key.
+    pub headers: Vec<(String, String)>,
+    /// The request body as text (lossy UTF-8), exactly as sent; `None` when it was empty.
+    pub body: Option<String>,
     /// The spec's `operationId`, if the request matched an operation.
     pub operation_id: Option<String>,
     /// Status answered; `None` when a fault dropped the connection.

@@ -131,6 +131,12 @@ fn the_default_build_generates_the_promotion_lifecycle_and_the_types_it_reaches(
         .map(|s| s.to_string())
         .collect();
     assert_eq!(ids, lifecycle);
+    // The lifecycle the client always builds is the one the mock models statefully.
+    let modelled: BTreeSet<String> = baseten_mock::IMPLEMENTED_OPERATIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(modelled, lifecycle, "the mock's IMPLEMENTED_OPERATIONS");
     // The surface a default build has: its operations and the types they reach.
     let mut surface = String::new();
     for (id, operation) in operations(&selected) {

@@ -360,3 +360,58 @@ fn a_disagreement_shared_by_several_sources_is_reported_once_naming_them_all() {
          require, becomes optional); so do c.yaml (like b.yaml)"
     );
 }
+
+/// An earlier capture relaxes the result so that what the API sent then decodes: by component
+/// name, and by operation where the operation answered with another component then.
+#[test]
+fn an_earlier_capture_relaxes_by_component_and_by_what_each_operation_answered_then() {
+    use serde_json::json;
+    use xtask::pipeline::merge::relax;
+
+    let answer = |schema: &str| {
+        json!({"responses": {"200": {"content": {"application/json": {"schema": {
+            "$ref": format!("#/components/schemas/{schema}")
+        }}}}}})
+    };
+    let mut doc = json!({
+        "paths": {"/e": {"patch": answer("UpdateEnvironment"), "get": answer("Environment")}},
+        "components": {"schemas": {
+            "UpdateEnvironment": {"type": "object", "required": ["environment", "status"],
+                "properties": {"environment": {"type": "object"}, "status": {"type": "string"}}},
+            "Environment": {"type": "object", "required": ["name", "rate"],
+                "properties": {"name": {"type": "string"}, "rate": {"type": "integer"}}},
+        }},
+    });
+    let earlier = json!({
+        "paths": {"/e": {"patch": answer("UpdateAutoscaling"), "get": answer("Environment")}},
+        "components": {"schemas": {
+            "UpdateAutoscaling": {"type": "object", "required": ["status"],
+                "properties": {"status": {"type": "string"}}},
+            "Environment": {"type": "object", "required": ["rate"],
+                "properties": {"rate": {"type": "number"}}},
+        }},
+    });
+    let mut notes = Vec::new();
+    relax(&mut doc, &earlier, "june.json", &mut notes);
+
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["UpdateEnvironment"]["required"], json!(["status"]));
+    assert_eq!(schemas["Environment"]["required"], json!(["rate"]));
+    assert_eq!(
+        schemas["Environment"]["properties"]["rate"]["type"],
+        json!("number")
+    );
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert!(
+        notes[1].contains("where PATCH /e answered 200 with `UpdateAutoscaling`")
+            && notes[1].contains("`/components/schemas/UpdateEnvironment/properties/environment` is optional (absent then)"),
+        "{notes:#?}"
+    );
+
+    // The same capture again changes nothing: relaxing is idempotent.
+    let relaxed = doc.clone();
+    let mut again = Vec::new();
+    relax(&mut doc, &earlier, "june.json", &mut again);
+    assert_eq!(doc, relaxed);
+    assert!(again.is_empty(), "{again:#?}");
+}

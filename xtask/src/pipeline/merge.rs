@@ -568,8 +568,14 @@ fn unite_properties(
 /// property the earlier capture lacks or does not require is no longer required, and an
 /// `integer` the earlier capture gave as a `number` becomes a `number` (a number holds both).
 /// Nothing else of the earlier capture is taken: names, docs and defaults are the newest's.
+/// An operation that answers with another component now than it did then is matched by its
+/// method, path and status: the component it answers with now is relaxed by the one it
+/// answered with then as well (`PATCH /v1/models/{model_id}/environments/{env_name}` answered
+/// `UpdateAutoscalingSettingsResponseV1`, `{status, message}`, before its answer became
+/// `UpdateEnvironmentResponseV1`, which requires `environment`).
 /// Each change is a note. `earlier` is the capture's document, `name` how notes name it.
 pub fn relax(doc: &mut Value, earlier: &Value, name: &str, notes: &mut Vec<String>) {
+    let renamed = renamed_responses(doc, earlier);
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -590,6 +596,80 @@ pub fn relax(doc: &mut Value, earlier: &Value, name: &str, notes: &mut Vec<Strin
             ));
         }
     }
+    for answer in renamed {
+        let pointer = format!("/components/schemas/{}", escape_pointer_token(&answer.now));
+        let old_pointer = format!("/components/schemas/{}", escape_pointer_token(&answer.then));
+        let (Some(schema), Some(old)) =
+            (schemas.get_mut(&answer.now), earlier.pointer(&old_pointer))
+        else {
+            continue;
+        };
+        let mut changes = Vec::new();
+        relax_schema(schema, old, &pointer, &mut changes);
+        if !changes.is_empty() {
+            notes.push(format!(
+                "{pointer}: relaxed by the earlier capture {name}, where {} answered {} with `{}`, so that those answers decode: {}",
+                answer.operation,
+                answer.status,
+                answer.then,
+                changes.join("; ")
+            ));
+        }
+    }
+}
+
+/// An operation's answer that is another component now than in an earlier capture.
+struct RenamedResponse {
+    /// `METHOD /path`.
+    operation: String,
+    status: String,
+    now: String,
+    then: String,
+}
+
+/// Every JSON answer of an operation both documents have whose component differs, in the
+/// newest document's order.
+fn renamed_responses(doc: &Value, earlier: &Value) -> Vec<RenamedResponse> {
+    let component = |response: &Value| -> Option<String> {
+        let reference = response
+            .pointer("/content/application~1json/schema/$ref")?
+            .as_str()?;
+        Some(reference.strip_prefix("#/components/schemas/")?.to_owned())
+    };
+    let mut renamed = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return renamed;
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, operation) in item {
+            let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
+                continue;
+            };
+            for (status, response) in responses {
+                let then = earlier
+                    .get("paths")
+                    .and_then(|p| p.get(path))
+                    .and_then(|i| i.get(method))
+                    .and_then(|o| o.get("responses"))
+                    .and_then(|r| r.get(status))
+                    .and_then(component);
+                if let (Some(now), Some(then)) = (component(response), then)
+                    && now != then
+                {
+                    renamed.push(RenamedResponse {
+                        operation: format!("{} {path}", method.to_uppercase()),
+                        status: status.clone(),
+                        now,
+                        then,
+                    });
+                }
+            }
+        }
+    }
+    renamed
 }
 
 fn relax_schema(new: &mut Value, old: &Value, pointer: &str, changes: &mut Vec<String>) {
