@@ -82,14 +82,11 @@ async fn answer(
 ) -> Result<Response<Body>, DroppedConnection> {
     let (parts, body) = request.into_parts();
     // The body is read whole before routing, so that the log can show what was sent; the
-    // router gets the same bytes.
-    let body = match axum::body::to_bytes(Body::new(body), usize::MAX).await {
-        Ok(bytes) => bytes,
-        // The client went away mid-body: nothing to answer.
-        Err(_) => return Err(DroppedConnection),
-    };
-    let sent = Sent::of(&parts, &body);
-    let request = Request::from_parts(parts, Body::from(body));
+    // router gets the same bytes. Within the limit axum's extractors would apply anyway.
+    let body = axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES)
+        .await
+        .map_err(|e| format!("Cannot read the request body: {e}."));
+    let sent = Sent::of(&parts, body.as_deref().unwrap_or_default());
     let (latency, fault) = {
         let mut faults = lock(&app.faults);
         (faults.latency(), faults.next())
@@ -108,13 +105,20 @@ async fn answer(
                 "Injected fault: the mock answered with a server error.",
             ))
         }
-        Fault::None => {
-            let result: Result<_, Infallible> = router.call(request.map(Body::new)).await;
-            match result {
-                Ok(response) => response,
-                Err(never) => match never {},
+        Fault::None => match body {
+            Ok(body) => {
+                let request = Request::from_parts(parts, Body::from(body));
+                let result: Result<_, Infallible> = router.call(request).await;
+                match result {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
             }
-        }
+            // Too long, or cut off: what axum's `Bytes` extractor would have refused.
+            Err(message) => {
+                axum::response::IntoResponse::into_response(ApiError::validation(message))
+            }
+        },
     };
 
     let (parts, body) = response.into_parts();
@@ -130,6 +134,12 @@ async fn answer(
     record(&app, sent, operation, Some(parts.status.as_u16()), json);
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
+
+/// The longest request body read: axum's default limit for its body extractors.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The longest request body the log keeps (10 000 entries of it would be 640 MiB).
+const LOGGED_BODY_BYTES: usize = 64 * 1024;
 
 /// What the client sent, as the log keeps it.
 struct Sent {
@@ -161,9 +171,18 @@ impl Sent {
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().map(str::to_owned),
             headers,
-            body: (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned()),
+            body: (!body.is_empty()).then(|| logged_body(body)),
         }
     }
+}
+
+/// The body as text, cut after [`LOGGED_BODY_BYTES`] with `…` and its length.
+fn logged_body(body: &[u8]) -> String {
+    if body.len() <= LOGGED_BODY_BYTES {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let kept = String::from_utf8_lossy(&body[..LOGGED_BODY_BYTES]);
+    format!("{kept}… ({} bytes)", body.len())
 }
 
 /// `Api-Key abc` → `Api-Key [redacted]`; a value without a scheme → `[redacted]`.
@@ -212,5 +231,17 @@ mod tests {
         assert_eq!(super::redact_credential("Bearer x y"), "Bearer [redacted]");
         assert_eq!(super::redact_credential("abc"), "[redacted]");
         assert_eq!(super::redact_credential(""), "[redacted]");
+    }
+
+    #[test]
+    fn a_long_body_is_logged_cut_with_its_length() {
+        assert_eq!(super::logged_body(b"{}"), "{}");
+        let long = vec![b'a'; super::LOGGED_BODY_BYTES + 1];
+        let logged = super::logged_body(&long);
+        assert!(logged.ends_with(&format!("… ({} bytes)", long.len())));
+        assert_eq!(
+            logged.len(),
+            super::LOGGED_BODY_BYTES + "… (65537 bytes)".len()
+        );
     }
 }

@@ -47,6 +47,7 @@ mod app;
 mod auth;
 mod clock;
 mod error;
+pub mod every_operation;
 mod faults;
 mod generate;
 mod hooks;

@@ -358,7 +358,8 @@ pub struct RecordedRequest {
     /// Headers in the order received, names lower-case. The credential of `authorization` and
     /// `api-key` is replaced by `[redacted]` (`Api-Key [redacted]`): the log never holds a key.
     pub headers: Vec<(String, String)>,
-    /// The request body as text (lossy UTF-8), exactly as sent; `None` when it was empty.
+    /// The request body as text (lossy UTF-8), exactly as sent (cut after 64 KiB, then ending
+    /// with `… (<length> bytes)`); `None` when it was empty.
     pub body: Option<String>,
     /// The spec's `operationId`, if the request matched an operation.
     pub operation_id: Option<String>,

@@ -17,18 +17,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const KEY: &str = "test-key-wire-7Hq2";
 
-/// Every header the client may send. `host` and `content-length` come from
-/// hyper; `accept` and `content-type` from the generated code; the other two
-/// from this crate's request hook. reqwest is built without compression
-/// features, so there is no `accept-encoding`.
-const ALLOWED_HEADERS: &[&str] = &[
-    "accept",
-    "authorization",
-    "content-length",
-    "content-type",
-    "host",
-    "user-agent",
-];
+/// The headers every test of what the client sends allows (shared with tests/operations).
+#[path = "../shared/allowed_headers.rs"]
+mod allowed_headers;
+use allowed_headers::ALLOWED_HEADERS;
 
 /// A server that answers every request with `200` and `response`.
 pub(crate) async fn server_answering(response: Value) -> MockServer {

@@ -9,6 +9,8 @@
 //!   the spec), and the answer decodes to what was sent.
 //! - `captures`: the same on Baseten's own documents as captured on 2026-06-03 and 2026-08-22,
 //!   for every operation the capture has: a response shaped by either version decodes.
+//! - `docs`: each operation's method carries its spec summary and description, and each path
+//!   parameter's setter the parameter's description.
 
 /// The call table `build.rs` derived from the generated client.
 mod calls {
@@ -17,6 +19,7 @@ mod calls {
 
 mod answers;
 mod captures;
+mod docs;
 mod every_operation;
 mod round_trip;
 mod values;

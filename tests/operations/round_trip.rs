@@ -65,7 +65,7 @@ pub async fn round_trip(
 ) -> Result<RecordedRequest, Failure> {
     let values = values::for_operation(described, operation, setters, matching)?;
     let mock = world::mock(served, requests == Requests::Checked).await;
-    world::prepare(&mock, &operation.path).await;
+    world::prepare(&mock, &operation.path);
     let before = mock.requests().len();
     let client = world::client(&mock);
     let answer = calls::call(&client, operation_id, &values)

@@ -7,98 +7,19 @@
 use crate::common;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use baseten_mock::{MockServer, Seed};
+use baseten_mock::{MockServer, every_operation};
 use serde_json::{Value, json};
 
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
-/// The world the requests act on: a model with a development deployment, a production and a
-/// rolling staging environment, and a chain.
-const SEED: &str = r#"
-models:
-  - id: mdl-a
-    deployments:
-      - {id: dpl-dev, name: development, development: true}
-      - {id: dpl-0, name: deployment-0}
-      - {id: dpl-1, name: deployment-1}
-      - {id: dpl-2, name: deployment-2}
-    environments:
-      - {name: production, deployment_id: dpl-1}
-      - {name: staging, deployment_id: dpl-0, rolling: {step_percent: 25, step_seconds: 60}}
-chains:
-  - id: chn-a
-    deployments:
-      - {id: chd-1, chainlets: [{id: chl-1, name: Entrypoint}]}
-      - {id: chd-2, chainlets: [{id: chl-2, name: Entrypoint}]}
-    environments:
-      - {name: production, deployment_id: chd-1}
-"#;
-
-/// A value for a path parameter: the seeded ids where the path names the mock's resources.
-fn path_value(path: &str, name: &str) -> String {
-    let chain = path.starts_with("/v1/chains/");
-    let model = path.starts_with("/v1/models/");
-    match name {
-        "model_id" if model => "mdl-a",
-        "deployment_id" if model => "dpl-2",
-        "env_name" if model => "staging",
-        "env_name" if chain => "production",
-        "chain_id" if chain => "chn-a",
-        "chain_deployment_id" if chain => "chd-2",
-        _ => return format!("x-{name}"),
-    }
-    .to_owned()
-}
-
-/// What must hold before the operation can succeed: a promotion to pause, cancel or roll
-/// forward; a paused one to resume.
-async fn prepare(mock: &MockServer, path: &str) {
-    let signal = [
-        "cancel_promotion",
-        "pause_promotion",
-        "force_cancel_promotion",
-        "force_roll_forward_promotion",
-        "resume_promotion",
-    ]
-    .iter()
-    .any(|s| path.ends_with(s));
-    if signal && path.starts_with("/v1/models/") {
-        common::promote(mock, "mdl-a", "staging", "dpl-2").await;
-        mock.advance(Duration::from_secs(60));
-    }
-    if path.ends_with("/resume_promotion") {
-        let (status, _) = common::post(
-            mock,
-            "/v1/models/mdl-a/environments/staging/pause_promotion",
-            None,
-        )
-        .await;
-        assert_eq!(status, 200);
-        mock.advance(Duration::from_secs(60));
-    }
-}
-
-/// The request body: the spec's example of the schema, with the ids the seeded world needs.
+/// The request body: the spec's example of the schema, fitted to the world.
 fn body_for(spec: &baseten_mock::spec::Spec, path: &str, op: &Value) -> Option<Value> {
     let reference = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()?;
     let name = reference.strip_prefix("#/components/schemas/").unwrap();
     let mut body = spec.example(name).unwrap();
-    if let Some(object) = body.as_object_mut() {
-        if object.contains_key("deployment_id") {
-            let id = if path.starts_with("/v1/chains/") {
-                "chd-2"
-            } else {
-                "dpl-2"
-            };
-            object.insert("deployment_id".into(), json!(id));
-        }
-        if path == "/v1/models/{model_id}/environments" {
-            // The example's name, `staging`, exists.
-            object.insert("name".into(), json!("qa"));
-        }
-    }
+    every_operation::fit_body(path, &mut body);
     Some(body)
 }
 
@@ -200,7 +121,7 @@ async fn every_operation_of_the_full_spec_answers_a_valid_deterministic_2xx() {
     let started = Instant::now();
     let document: Value = serde_json::from_str(&common::full_spec_text()).unwrap();
     let spec = common::full_spec();
-    let seed = Seed::from_yaml_str(SEED, "the all-operations seed").unwrap();
+    let seed = every_operation::seed();
     let stateful = baseten_mock::stateful_operations();
     let mut validators = Validators::new(&document);
 
@@ -228,13 +149,16 @@ async fn every_operation_of_the_full_spec_answers_a_valid_deterministic_2xx() {
             .start()
             .await
             .unwrap();
-        prepare(&mock, path).await;
+        mock.prepare_for(path).unwrap();
         let mut url = (*path).to_owned();
         for name in path
             .split('/')
             .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
         {
-            url = url.replace(&format!("{{{name}}}"), &path_value(path, name));
+            url = url.replace(
+                &format!("{{{name}}}"),
+                &every_operation::path_value(path, name),
+            );
         }
         let query = query_for(op);
         let body = body_for(&spec, path, op);
