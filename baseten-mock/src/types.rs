@@ -359,7 +359,8 @@ pub struct RecordedRequest {
     /// `api-key` is replaced by `[redacted]` (`Api-Key [redacted]`): the log never holds a key.
     pub headers: Vec<(String, String)>,
     /// The request body as text (lossy UTF-8), exactly as sent (cut after 64 KiB, then ending
-    /// with `… (<length> bytes)`); `None` when it was empty.
+    /// with `… (<length> bytes)`); `None` when it was empty, or over 2 MiB (refused with a
+    /// `400 VALIDATION_ERROR`, as axum's body extractors refuse it).
     pub body: Option<String>,
     /// The spec's `operationId`, if the request matched an operation.
     pub operation_id: Option<String>,

@@ -317,3 +317,45 @@ async fn every_implemented_operation_is_in_the_spec() {
         assert!(in_spec.iter().any(|s| s == id), "{id} is not in the spec");
     }
 }
+
+#[tokio::test]
+async fn the_request_log_shows_what_was_sent_without_the_key_and_a_long_body_is_refused() {
+    let mock = demo().await;
+    let body = r#"{"deployment_id":"dpl-llama-v2"}"#;
+    let (status, _) = post(&mock, PROMOTE, Some(body)).await;
+    assert_eq!(status, 200);
+    let logged = mock.requests().pop().unwrap();
+    assert_eq!(logged.body.as_deref(), Some(body), "the bytes as sent");
+    assert_eq!(logged.query, None);
+    let header = |name: &str| {
+        logged
+            .headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(header("authorization"), Some("Api-Key [redacted]"));
+    assert_eq!(header("content-type"), Some("application/json"));
+    assert!(
+        !format!("{logged:?}").contains(mock.api_key()),
+        "the key is in {logged:?}"
+    );
+
+    // Over 2 MiB: refused as axum's extractors would (the body is read before routing).
+    let long = format!(
+        r#"{{"deployment_id":"dpl-llama-v2","x":"{}"}}"#,
+        "a".repeat(3 << 20)
+    );
+    let (status, answer) = post(&mock, PROMOTE, Some(&long)).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["code"], "VALIDATION_ERROR");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cannot read the request body"),
+        "{answer}"
+    );
+    let logged = mock.requests().pop().unwrap();
+    assert_eq!(logged.body, None, "nothing was read whole");
+}
