@@ -9,6 +9,8 @@
 //!   the spec), and the answer decodes to what was sent.
 //! - `captures`: the same on Baseten's own documents as captured on 2026-06-03 and 2026-08-22,
 //!   for every operation the capture has: a response shaped by either version decodes.
+//! - `path_segments`: every path parameter, given values that URL parsers treat specially,
+//!   reaches the server as exactly its own segment, or is refused before sending.
 //! - `docs`: each operation's method carries its spec summary and description, and each path
 //!   parameter's setter the parameter's description.
 
@@ -21,6 +23,7 @@ mod answers;
 mod captures;
 mod docs;
 mod every_operation;
+mod path_segments;
 mod round_trip;
 mod values;
 mod world;

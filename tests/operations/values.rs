@@ -11,9 +11,17 @@ use crate::calls;
 use crate::world;
 
 /// The values for one call, by setter name.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Values {
     by_setter: BTreeMap<String, Value>,
+}
+
+impl Values {
+    /// The same values, with `setter` given `value` instead.
+    pub fn with(mut self, setter: &str, value: Value) -> Self {
+        self.by_setter.insert(setter.to_owned(), value);
+        self
+    }
 }
 
 impl calls::Arguments for Values {
