@@ -8,12 +8,6 @@ use baseten_mock::spec::{Operation, Spec};
 use crate::values::{self, Match};
 use crate::{answers, calls, world};
 
-/// Calls `operation_id` (the client's name for `operation`, which `served` describes) with the
-/// builder's `setters` given the served spec's values, on a mock serving `served` (`None`: the
-/// mock's own spec, the crate's), and checks the round trip: the mock routed the request to
-/// that operation and answered 2xx (so the parameters and body passed its checks against the
-/// spec), and the decoded answer kept everything the mock sent.
-///
 /// How a round trip failed.
 #[derive(Debug)]
 pub enum Failure {
@@ -51,6 +45,13 @@ pub enum Requests {
     Answered,
 }
 
+/// Calls `operation_id` (the client's name for `operation`, as `described` has it) with the
+/// builder's `setters` given `described`'s values, on a fresh mock serving `served` (`None`:
+/// the mock's own spec, the crate's) that checks requests or not, and checks the round trip:
+/// the mock routed the request to that operation and answered 2xx (so, when it checks them,
+/// the parameters and body passed its checks against the spec), and the decoded answer kept
+/// everything the mock sent.
+///
 /// # Errors
 ///
 /// What failed, for a list of failures.
