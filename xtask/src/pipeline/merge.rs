@@ -587,14 +587,9 @@ pub fn relax(doc: &mut Value, earlier: &Value, name: &str, notes: &mut Vec<Strin
         let Some(old) = earlier.pointer(&pointer) else {
             continue;
         };
-        let mut changes = Vec::new();
-        relax_schema(schema, old, &pointer, &mut changes);
-        if !changes.is_empty() {
-            notes.push(format!(
-                "{pointer}: relaxed by the earlier capture {name} so that its responses decode: {}",
-                changes.join("; ")
-            ));
-        }
+        relax_noted(schema, old, &pointer, notes, || {
+            format!("relaxed by the earlier capture {name} so that its responses decode")
+        });
     }
     for answer in renamed {
         let pointer = format!("/components/schemas/{}", escape_pointer_token(&answer.now));
@@ -604,17 +599,27 @@ pub fn relax(doc: &mut Value, earlier: &Value, name: &str, notes: &mut Vec<Strin
         else {
             continue;
         };
-        let mut changes = Vec::new();
-        relax_schema(schema, old, &pointer, &mut changes);
-        if !changes.is_empty() {
-            notes.push(format!(
-                "{pointer}: relaxed by the earlier capture {name}, where {} answered {} with `{}`, so that those answers decode: {}",
-                answer.operation,
-                answer.status,
-                answer.then,
-                changes.join("; ")
-            ));
-        }
+        relax_noted(schema, old, &pointer, notes, || {
+            format!(
+                "relaxed by the earlier capture {name}, where {} answered {} with `{}`, so that those answers decode",
+                answer.operation, answer.status, answer.then
+            )
+        });
+    }
+}
+
+/// Relaxes `schema` (at `pointer`) by `old`, and notes the changes, if any, after `why`.
+fn relax_noted(
+    schema: &mut Value,
+    old: &Value,
+    pointer: &str,
+    notes: &mut Vec<String>,
+    why: impl FnOnce() -> String,
+) {
+    let mut changes = Vec::new();
+    relax_schema(schema, old, pointer, &mut changes);
+    if !changes.is_empty() {
+        notes.push(format!("{pointer}: {}: {}", why(), changes.join("; ")));
     }
 }
 
