@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use baseten_api::Client;
 use baseten_api::guard::{
     CheckContext, CheckResult, CheckVerdict, GuardedEnding, GuardedOutcome, OnFailure, Policy,
     Trigger,
@@ -40,6 +41,15 @@ fn failing_from(
     }
 }
 
+/// A mock on the standard world (ended promotions visible for `ended_visible`, adversarial
+/// timings or not), its client, and `dpl-new`'s promotion to `ENV` started through it.
+async fn promoting(ended_visible: Duration, adversarial: bool) -> (MockServer, Client) {
+    let mock = mock(seed(None), ended_visible, adversarial).await;
+    let client = mock.client();
+    promote(&client).await;
+    (mock, client)
+}
+
 fn percents(outcome: &GuardedOutcome) -> Vec<i64> {
     outcome.checks.iter().map(|c| c.percent_traffic).collect()
 }
@@ -47,9 +57,7 @@ fn percents(outcome: &GuardedOutcome) -> Vec<i64> {
 #[tokio::test]
 async fn every_checkpoint_is_checked_once_on_the_way_to_success() {
     for adversarial in WORLDS {
-        let mock = mock(seed(None), Duration::ZERO, adversarial).await;
-        let client = mock.client();
-        promote(&client).await;
+        let (mock, client) = promoting(Duration::ZERO, adversarial).await;
         let seen = Seen::default();
         let outcome = client
             .guard_promotion(MODEL, ENV, "dpl-new", failing_from(&mock, 101, &seen))
@@ -82,9 +90,7 @@ async fn a_check_failing_at_50_cancels_and_the_previous_deployment_is_current() 
         (false, OnFailure::ForceCancel),
         (true, OnFailure::ForceCancel),
     ] {
-        let mock = mock(seed(None), Duration::from_secs(60), adversarial).await;
-        let client = mock.client();
-        promote(&client).await;
+        let (mock, client) = promoting(Duration::from_secs(60), adversarial).await;
         let seen = Seen::default();
         let outcome = client
             .guard_promotion(MODEL, ENV, "dpl-new", failing_from(&mock, 50, &seen))
@@ -118,9 +124,7 @@ async fn a_check_failing_at_50_cancels_and_the_previous_deployment_is_current() 
 
 #[tokio::test]
 async fn a_check_that_does_not_answer_in_time_is_a_failed_check() {
-    let mock = mock(seed(None), Duration::from_secs(60), false).await;
-    let client = mock.client();
-    promote(&client).await;
+    let (mock, client) = promoting(Duration::from_secs(60), false).await;
     let clock = mock.wait_clock();
     let outcome = client
         .guard_promotion(MODEL, ENV, "dpl-new", |_| {
@@ -164,9 +168,7 @@ async fn a_check_that_does_not_answer_in_time_is_a_failed_check() {
 #[tokio::test]
 async fn a_hold_at_50_checks_while_really_paused_then_resumes_to_success() {
     for adversarial in WORLDS {
-        let mock = mock(seed(None), Duration::ZERO, adversarial).await;
-        let client = mock.client();
-        promote(&client).await;
+        let (mock, client) = promoting(Duration::ZERO, adversarial).await;
         let seen = Seen::default();
         let outcome = client
             .guard_promotion(MODEL, ENV, "dpl-new", failing_from(&mock, 101, &seen))
@@ -187,9 +189,7 @@ async fn a_hold_at_50_checks_while_really_paused_then_resumes_to_success() {
 
 #[tokio::test]
 async fn a_failure_with_pause_leaves_it_paused_where_it_failed() {
-    let mock = mock(seed(None), Duration::ZERO, true).await;
-    let client = mock.client();
-    promote(&client).await;
+    let (mock, client) = promoting(Duration::ZERO, true).await;
     let seen = Seen::default();
     let outcome = client
         .guard_promotion(MODEL, ENV, "dpl-new", failing_from(&mock, 30, &seen))
@@ -218,9 +218,7 @@ async fn a_failure_with_pause_leaves_it_paused_where_it_failed() {
 
 #[tokio::test]
 async fn a_retry_held_that_passes_resumes_and_the_interval_checks_while_ramping() {
-    let mock = mock(seed(None), Duration::ZERO, false).await;
-    let client = mock.client();
-    promote(&client).await;
+    let (mock, client) = promoting(Duration::ZERO, false).await;
     let calls = Arc::new(Mutex::new(0));
     let outcome = client
         .guard_promotion(MODEL, ENV, "dpl-new", |context: CheckContext| {
