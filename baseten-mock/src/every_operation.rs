@@ -26,6 +26,17 @@ use crate::seed::Seed;
 use crate::server::MockServer;
 use crate::state::PromoteToEnvironmentRequest;
 
+/// The model every `/v1/models/{model_id}/…` path names.
+const MODEL: &str = "mdl-a";
+/// Its environment that paths name: rolling, so it can be promoted to, paused and deleted.
+const ENV: &str = "staging";
+/// Its deployment that paths and bodies name: current nowhere, so it can be promoted.
+const DEPLOYMENT: &str = "dpl-2";
+/// The chain every `/v1/chains/{chain_id}/…` path names, its environment and deployment.
+const CHAIN: &str = "chn-a";
+const CHAIN_ENV: &str = "production";
+const CHAIN_DEPLOYMENT: &str = "chd-2";
+
 /// The world, as a seed file: a model `mdl-a` with a development deployment and three others,
 /// a production environment and a rolling `staging` (25 % steps of a minute); a chain `chn-a`
 /// with two deployments and a production environment.
@@ -65,12 +76,12 @@ pub fn path_value(path: &str, name: &str) -> String {
     let chain = path.starts_with("/v1/chains/");
     let model = path.starts_with("/v1/models/");
     match name {
-        "model_id" if model => "mdl-a",
-        "deployment_id" if model => "dpl-2",
-        "env_name" if model => "staging",
-        "env_name" if chain => "production",
-        "chain_id" if chain => "chn-a",
-        "chain_deployment_id" if chain => "chd-2",
+        "model_id" if model => MODEL,
+        "deployment_id" if model => DEPLOYMENT,
+        "env_name" if model => ENV,
+        "env_name" if chain => CHAIN_ENV,
+        "chain_id" if chain => CHAIN,
+        "chain_deployment_id" if chain => CHAIN_DEPLOYMENT,
         _ => return format!("x-{name}"),
     }
     .to_owned()
@@ -85,9 +96,9 @@ pub fn fit_body(path: &str, body: &mut Value) {
     };
     if object.contains_key("deployment_id") {
         let id = if path.starts_with("/v1/chains/") {
-            "chd-2"
+            CHAIN_DEPLOYMENT
         } else {
-            "dpl-2"
+            DEPLOYMENT
         };
         object.insert("deployment_id".into(), json!(id));
     }
@@ -120,17 +131,17 @@ impl MockServer {
             return Ok(());
         }
         let request = PromoteToEnvironmentRequest {
-            deployment_id: "dpl-2".to_owned(),
+            deployment_id: DEPLOYMENT.to_owned(),
             scale_down_previous_deployment: true,
             preserve_env_instance_type: true,
         };
         lock(&self.app.world)
-            .promote_to_environment("mdl-a", "staging", &request)
+            .promote_to_environment(MODEL, ENV, &request)
             .map_err(refused)?;
         self.advance(Duration::from_secs(60));
         if path.ends_with("/resume_promotion") {
             lock(&self.app.world)
-                .pause_promotion("mdl-a", "staging")
+                .pause_promotion(MODEL, ENV)
                 .map_err(refused)?;
             self.advance(Duration::from_secs(60));
         }
